@@ -1,0 +1,4 @@
+export * from './exit-codes.js';
+export * from './errors.js';
+export * from './run.js';
+export * from './candidate.js';
