@@ -14,6 +14,12 @@ export interface ProcessOptions {
   maxOutputBytes?: number;
 }
 
+/** A RunRecord that also says when the program could not be started at all. */
+export interface ProcessRecord extends RunRecord {
+  /** Set when spawning failed (ENOENT, EACCES, ...); exitCode is then 127. */
+  spawnError?: string;
+}
+
 const DEFAULT_MAX_OUTPUT = 8 * 1024 * 1024;
 const live = new Set<number>();
 
@@ -21,7 +27,7 @@ const live = new Set<number>();
  * Runs one command with an argument array (never a shell string) in its own process
  * group, so that a timeout or abort kills everything it started.
  */
-export async function runProcess(file: string, args: readonly string[], options: ProcessOptions = {}): Promise<RunRecord> {
+export async function runProcess(file: string, args: readonly string[], options: ProcessOptions = {}): Promise<ProcessRecord> {
   const started = performance.now();
   const child = execa(file, args, {
     cwd: options.cwd,
@@ -48,18 +54,26 @@ export async function runProcess(file: string, args: readonly string[], options:
       }, options.timeoutMs)
     : undefined;
   options.signal?.addEventListener('abort', killGroup, { once: true });
+  // An already-aborted signal never fires 'abort': stop the child right away.
+  if (options.signal?.aborted) killGroup();
   try {
     const result = await child;
     const spawnFailed = result.failed && result.exitCode === undefined && result.signal === undefined;
-    return {
+    const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+    // Past maxBuffer execa closes the stream: the child may then fail writing. Say so, so the
+    // failure is not taken for the program's own.
+    const cutNote = result.isMaxBuffer ? `\n[mesher-triage] output passed ${limit} bytes; the rest was cut and the stream closed\n` : '';
+    const record: ProcessRecord = {
       argv: [file, ...args],
       exitCode: result.exitCode ?? (spawnFailed ? 127 : null),
       signal: result.signal ?? null,
       stdout: asText(result.stdout),
-      stderr: spawnFailed && !result.stderr ? (result.shortMessage ?? "") : asText(result.stderr),
+      stderr: (spawnFailed && !result.stderr ? (result.shortMessage ?? '') : asText(result.stderr)) + cutNote,
       ms: Math.round(performance.now() - started),
       timedOut,
     };
+    if (spawnFailed) record.spawnError = result.code ?? result.shortMessage ?? 'spawn failed';
+    return record;
   } finally {
     if (timer) clearTimeout(timer);
     options.signal?.removeEventListener('abort', killGroup);
@@ -98,14 +112,40 @@ export class ProcessPool {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`pool size must be a positive integer, got ${size}`);
   }
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.running++;
+  /** Runs `task` when a slot is free. An abort while still queued rejects with the signal's reason. */
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted();
+    // A finishing task hands its slot straight to the next waiter, so a newcomer can never
+    // slip in between and push the pool over its size.
+    if (this.running < this.size) this.running++;
+    else await this.waitForSlot(signal);
     try {
       return await task();
     } finally {
-      this.running--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
     }
+  }
+
+  /** Tasks currently running (for tests and progress displays). */
+  get active(): number {
+    return this.running;
+  }
+
+  private waitForSlot(signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const wake = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = (): void => {
+        const index = this.waiting.indexOf(wake);
+        if (index >= 0) this.waiting.splice(index, 1);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(wake);
+    });
   }
 }

@@ -1,0 +1,134 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import chalk from 'chalk';
+import { ExitCode, UserError, type KnownGap } from '../../types/index.js';
+import { GAP_CATALOG, findGap, renderJson, renderSarif, renderText, scanPaths, type ScanDialect, type ScanOptions } from '../../gaps/index.js';
+import { printJson, printWarning } from '../output.js';
+import type { SetExitCode } from './index.js';
+
+const TOOL_VERSION = '0.1.0';
+const FORMATS = ['text', 'json', 'sarif'] as const;
+type ScanFormat = (typeof FORMATS)[number];
+
+interface ScanFlags {
+  format: string;
+  output?: string;
+  dialect: string;
+  all?: boolean;
+  only?: string[];
+  workarounds: boolean;
+}
+
+/** `mesher-triage gaps list|show|scan`: the known-gap catalog and the risky-shape scanner. */
+export function register(program: Command, setExitCode: SetExitCode): void {
+  const gaps = program.command('gaps').description('Known Mesh compiler gaps and runtime limits: list, show, scan code for risky shapes');
+
+  gaps
+    .command('list')
+    .description('List the known gaps (key, kind, stage, status per dialect)')
+    .option('--json', 'print the full catalog as JSON')
+    .action((options: { json?: boolean }) => {
+      if (options.json) printJson(GAP_CATALOG);
+      else process.stdout.write(`${listText(GAP_CATALOG)}\n`);
+      setExitCode(ExitCode.OK);
+    });
+
+  gaps
+    .command('show')
+    .description('Show everything about one gap: trigger, workaround, status, probe or measurement, detection queries')
+    .argument('<key>', 'gap key (see `gaps list`)')
+    .option('--json', 'print the entry as JSON')
+    .action((key: string, options: { json?: boolean }) => {
+      const gap = findGap(key);
+      if (!gap) throw new UserError(`unknown gap '${key}'`, ExitCode.USAGE, `known keys: ${GAP_CATALOG.map((g) => g.key).join(', ')}`);
+      if (options.json) printJson(gap);
+      else process.stdout.write(`${showText(gap)}\n`);
+      setExitCode(ExitCode.OK);
+    });
+
+  gaps
+    .command('scan')
+    .description('Find code shapes that trigger known gaps (directories are scanned as projects)')
+    .argument('<paths...>', 'Mesh files or project directories')
+    .option('--format <format>', 'text | json | sarif', 'text')
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--dialect <dialect>', 'february | april | any: report gaps still open in that compiler', 'any')
+    .option('--all', 'also report gaps fixed in every selected dialect')
+    .option('--only <keys...>', 'only these gap keys')
+    .option('--no-workarounds', 'leave out known workaround sites')
+    .addHelpText(
+      'after',
+      '\nOutput (text): file:line:col gap-key message. Workaround sites are informational.\n' +
+        'Exit codes: 0 no risky finding, 1 risky findings, 2 usage error, 3 unreadable input.',
+    )
+    .action(async (paths: string[], flags: ScanFlags) => {
+      setExitCode(await runScan(paths, flags));
+    });
+}
+
+function scanOptions(flags: ScanFlags): ScanOptions {
+  const dialects: ScanDialect[] =
+    flags.dialect === 'any' ? ['february', 'april'] : flags.dialect === 'february' || flags.dialect === 'april' ? [flags.dialect] : [];
+  if (dialects.length === 0) throw new UserError(`unknown dialect '${flags.dialect}'`, ExitCode.USAGE, 'use february, april or any');
+  for (const key of flags.only ?? []) {
+    if (!findGap(key)) throw new UserError(`unknown gap '${key}' in --only`, ExitCode.USAGE, 'run `mesher-triage gaps list` for the keys');
+  }
+  return { dialects, includeFixed: flags.all === true, only: flags.only, workarounds: flags.workarounds };
+}
+
+async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
+  if (!(FORMATS as readonly string[]).includes(flags.format)) {
+    throw new UserError(`unknown format '${flags.format}'`, ExitCode.USAGE, 'use text, json or sarif');
+  }
+  const format = flags.format as ScanFormat;
+  const result = await scanPaths(paths, scanOptions(flags));
+  for (const file of result.filesWithSyntaxErrors) printWarning(`${file} has syntax errors; findings there may be incomplete`);
+  let report: string;
+  if (format === 'json') report = `${JSON.stringify(renderJson(result), null, 2)}\n`;
+  else if (format === 'sarif') report = `${JSON.stringify(renderSarif(result, GAP_CATALOG, { toolVersion: TOOL_VERSION, baseDir: process.cwd() }), null, 2)}\n`;
+  else {
+    const text = renderText(result.findings);
+    report = text ? `${text}\n` : '';
+  }
+  if (flags.output) {
+    try {
+      await writeFile(resolve(flags.output), report);
+    } catch (err) {
+      throw new UserError(`cannot write ${flags.output}: ${(err as Error).message}`, ExitCode.INPUT, 'check the directory exists and is writable');
+    }
+  } else {
+    process.stdout.write(report);
+  }
+  const risky = result.findings.filter((f) => f.kind === 'risky').length;
+  if (format === 'text' && !flags.output) {
+    const workarounds = result.findings.length - risky;
+    process.stderr.write(chalk.dim(`${result.files.length} file(s) scanned: ${risky} risky, ${workarounds} workaround site(s)\n`));
+  }
+  return risky > 0 ? ExitCode.FINDINGS : ExitCode.OK;
+}
+
+function listText(catalog: readonly KnownGap[]): string {
+  const rows = catalog.map((g) => [g.key, g.kind, g.stage, g.status.february, g.status.april, g.title]);
+  const header = ['KEY', 'KIND', 'STAGE', 'FEBRUARY', 'APRIL', 'TITLE'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+function showText(gap: KnownGap): string {
+  const out: string[] = [
+    `${chalk.bold(gap.key)} — ${gap.title}`,
+    `kind:        ${gap.kind}`,
+    `stage:       ${gap.stage}`,
+    `status:      february ${gap.status.february}, april ${gap.status.april}`,
+  ];
+  if (gap.fixedIn) out.push(`fixed in:    ${gap.fixedIn}`);
+  out.push('', 'trigger:', `  ${gap.trigger}`, '', 'workaround:', `  ${gap.workaround}`, '', 'signature patterns:');
+  for (const p of gap.signaturePatterns) out.push(`  /${p}/i`);
+  if (gap.probe) out.push('', `probe:       ${gap.probe}`);
+  if (gap.measurement) out.push('', 'measurement:', `  ${gap.measurement}`);
+  if (gap.detection.risky) out.push('', 'detection (risky):', ...gap.detection.risky.split('\n').map((l) => `  ${l}`));
+  if (gap.detection.workaround) out.push('', 'detection (workaround):', ...gap.detection.workaround.split('\n').map((l) => `  ${l}`));
+  return out.join('\n');
+}

@@ -1,0 +1,189 @@
+import { writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { ExitCode, UserError, usageError, type VerdictClass } from '../../types/index.js';
+import { GAP_CATALOG } from '../../gaps/catalog.js';
+import { openJournal, parseStatus, resolveJournalPath, type Journal } from '../../journal/index.js';
+import { printJson } from '../output.js';
+import { renderJournalHtml } from '../render/journal-html.js';
+import { renderJournalMarkdown } from '../render/journal-md.js';
+import { renderBugDetail, renderBugList, renderStats, renderUpdate } from '../render/journal-text.js';
+import { readReproInput } from './journal-add.js';
+import type { SetExitCode } from './index.js';
+
+const CLASSES: readonly VerdictClass[] = ['compiler', 'app', 'known-gap', 'undetermined'];
+
+interface JournalOptions {
+  journal?: string;
+}
+
+/**
+ * Opens the journal the user pointed at (--journal, $MESHER_TRIAGE_JOURNAL, or
+ * .mesher-triage/journal.db) and brings the known-gap catalog into it.
+ * Other commands (the CI gate) open the journal through this too.
+ */
+export function openJournalFromOptions(options: JournalOptions): Journal {
+  const journal = openJournal(resolveJournalPath(options.journal));
+  try {
+    journal.seedGaps(GAP_CATALOG);
+    return journal;
+  } catch (err) {
+    journal.close();
+    throw err;
+  }
+}
+
+/** Who is making a change, for the audit history. */
+export function currentActor(): string {
+  try {
+    return userInfo().username || process.env.USER || 'unknown';
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}
+
+function withJournal<T>(command: Command, body: (journal: Journal) => T): T {
+  const journal = openJournalFromOptions(command.optsWithGlobals<JournalOptions>());
+  try {
+    return body(journal);
+  } finally {
+    journal.close();
+  }
+}
+
+function parseId(text: string): number {
+  const id = Number(text.replace(/^#/, ''));
+  if (!Number.isSafeInteger(id) || id < 1) throw usageError(`'${text}' is not a bug id`, 'ids are positive integers, as shown by `journal list`');
+  return id;
+}
+
+function parseClass(text: string): VerdictClass {
+  if (!(CLASSES as readonly string[]).includes(text)) throw usageError(`unknown class '${text}'`, `use one of: ${CLASSES.join(', ')}`);
+  return text as VerdictClass;
+}
+
+/** `mesher-triage journal ...`: the compiler-bug journal. */
+export function register(program: Command, setExitCode: SetExitCode): void {
+  const journal = program
+    .command('journal')
+    .description('The compiler-bug journal: list, show, add, update, stats and export recorded bugs')
+    .option('--journal <path>', 'journal file (default: $MESHER_TRIAGE_JOURNAL or .mesher-triage/journal.db)')
+    .addHelpText('after', '\nExit codes: 0 ok, 2 usage error (bad status, class or id), 3 unknown bug or unreadable repro, 6 journal corrupt/foreign/newer/locked.');
+
+  journal
+    .command('list')
+    .description('List bugs, most recently seen first')
+    .option('--status <status>', 'only this status (open, workaround, fixed, regressed, wontfix, duplicate)')
+    .option('--class <class>', `only this verdict class (${CLASSES.join(', ')})`)
+    .option('--json', 'print JSON')
+    .action((options: { status?: string; class?: string; json?: boolean }, command: Command) => {
+      const status = options.status === undefined ? undefined : parseStatus(options.status).status;
+      const cls = options.class === undefined ? undefined : parseClass(options.class);
+      const bugs = withJournal(command, (j) => j.listBugs({ status, class: cls }));
+      if (options.json) printJson(bugs);
+      else process.stdout.write(renderBugList(bugs));
+      setExitCode(ExitCode.OK);
+    });
+
+  journal
+    .command('show')
+    .description('Show one bug: symptom, evidence, repro, workaround, occurrences and history')
+    .argument('<id>', 'bug id')
+    .option('--json', 'print JSON')
+    .action((idText: string, options: { json?: boolean }, command: Command) => {
+      const id = parseId(idText);
+      const bug = withJournal(command, (j) => j.getBug(id));
+      if (options.json) printJson(bug);
+      else process.stdout.write(renderBugDetail(bug));
+      setExitCode(ExitCode.OK);
+    });
+
+  journal
+    .command('add')
+    .description('Add a repro by hand: a directory (reads reduce.json / verdict.json if present) or one Mesh file')
+    .argument('<repro>', 'repro directory or .mpl file')
+    .option('--note <text>', 'note for the history')
+    .option('--json', 'print JSON')
+    .action(async (path: string, options: { note?: string; json?: boolean }, command: Command) => {
+      const input = await readReproInput(path);
+      const actor = currentActor();
+      const result = withJournal(command, (j) => {
+        const recorded = j.recordOccurrence({ ...input.occurrence, actor });
+        if (options.note) j.update(recorded.bugId, { note: options.note, actor });
+        return { ...recorded, bug: j.getBug(recorded.bugId) };
+      });
+      if (options.json) {
+        printJson({ bugId: result.bugId, isNew: result.isNew, occurrenceId: result.occurrenceId, reproStored: result.reproStored, metadata: input.metadata, reproDir: result.bug.reproDir });
+      } else {
+        const what = result.isNew ? 'added new bug' : 'recorded another occurrence of bug';
+        const from = input.metadata.length > 0 ? ` (read ${input.metadata.join(', ')})` : ' (no reduce.json or verdict.json: recorded as undetermined)';
+        process.stdout.write(`${what} #${result.bugId}${from}\n`);
+        process.stdout.write(`repro stored in the journal and in ${result.bug.reproDir}${result.reproStored ? '' : ' (kept the smaller one already stored)'}\n`);
+      }
+      setExitCode(ExitCode.OK);
+    });
+
+  journal
+    .command('update')
+    .description('Change a bug\'s status, workaround or fixed-in version (every change is kept in its history)')
+    .argument('<id>', 'bug id')
+    .option('--status <status>', 'open | workaround | fixed | regressed | wontfix | duplicate-of:<id>')
+    .option('--workaround <text>', 'how to avoid the bug ("" clears it)')
+    .option('--fixed-in <version>', 'compiler version or commit that fixed it ("" clears it)')
+    .option('--note <text>', 'why (kept in the history)')
+    .option('--json', 'print JSON')
+    .action((idText: string, options: { status?: string; workaround?: string; fixedIn?: string; note?: string; json?: boolean }, command: Command) => {
+      const id = parseId(idText);
+      if (options.status === undefined && options.workaround === undefined && options.fixedIn === undefined && options.note === undefined) {
+        throw usageError('nothing to update', 'pass --status, --workaround, --fixed-in or --note');
+      }
+      const status = options.status === undefined ? undefined : parseStatus(options.status);
+      const result = withJournal(command, (j) =>
+        j.update(id, {
+          status: status?.status,
+          duplicateOf: status?.duplicateOf,
+          workaround: options.workaround,
+          fixedIn: options.fixedIn,
+          note: options.note,
+          actor: currentActor(),
+        }),
+      );
+      if (options.json) printJson({ id, ...result });
+      else process.stdout.write(renderUpdate(id, result));
+      setExitCode(ExitCode.OK);
+    });
+
+  journal
+    .command('stats')
+    .description('Counts by status, class and stage, and known-gap status per dialect')
+    .option('--json', 'print JSON')
+    .action((options: { json?: boolean }, command: Command) => {
+      const stats = withJournal(command, (j) => j.stats());
+      if (options.json) printJson(stats);
+      else process.stdout.write(renderStats(stats));
+      setExitCode(ExitCode.OK);
+    });
+
+  journal
+    .command('export')
+    .description('Export the whole journal: Markdown, JSON, or one self-contained HTML page for maintainers')
+    .addOption(new Option('--format <format>', 'output format').choices(['md', 'json', 'html']).makeOptionMandatory())
+    .option('-o, --output <file>', 'write to this file instead of stdout')
+    .action((options: { format: 'md' | 'json' | 'html'; output?: string }, command: Command) => {
+      const data = withJournal(command, (j) => j.exportAll());
+      const text =
+        options.format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : options.format === 'md' ? renderJournalMarkdown(data) : renderJournalHtml(data);
+      if (options.output) {
+        try {
+          writeFileSync(resolve(options.output), text);
+        } catch (err) {
+          throw new UserError(`cannot write ${options.output}: ${(err as Error).message}`, ExitCode.INPUT, 'check the path and its permissions');
+        }
+        process.stderr.write(`wrote ${options.format} export of ${data.bugs.length} bug(s) to ${options.output}\n`);
+      } else {
+        process.stdout.write(text);
+      }
+      setExitCode(ExitCode.OK);
+    });
+}

@@ -1,0 +1,135 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import chalk from 'chalk';
+import { ExitCode, UserError } from '../../types/index.js';
+import { formatIssue, parseSource, readMeshFile, toSExpression, walkMeshFiles, type ParsedFile } from '../../syntax/index.js';
+import { printError } from '../output.js';
+import type { SetExitCode } from './index.js';
+
+interface ParseOptions {
+  tree?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** `mesher-triage parse <file|dir>...`: syntax-check Mesh files with tree-sitter-mesh. */
+export function register(program: Command, setExitCode: SetExitCode): void {
+  program
+    .command('parse')
+    .description('Parse Mesh files (.mpl, .mesh) and report syntax errors; directories are walked')
+    .argument('<paths...>', 'files or directories')
+    .option('--tree', 'print each file\'s syntax tree as an S-expression')
+    .option('--json', 'print one JSON document (streamed file by file)')
+    .option('-q, --quiet', 'print only errors')
+    .addHelpText('after', '\nExit codes: 0 all files parse, 1 some file has syntax errors, 2 usage error, 3 unreadable input.')
+    .action(async (paths: string[], options: ParseOptions) => {
+      setExitCode(await runParse(paths, options));
+    });
+}
+
+export async function runParse(paths: string[], options: ParseOptions): Promise<number> {
+  const out = options.json ? new JsonReport(options.tree === true) : new TextReport(options);
+  let sawErrors = false;
+  let sawUnreadable = false;
+  out.begin();
+  for (const path of paths) {
+    for await (const file of filesOf(path)) {
+      // One file at a time: nothing but the counters outlives an iteration.
+      let parsed: ParsedFile;
+      try {
+        parsed = parseSource(await readMeshFile(file), file);
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+        sawUnreadable = true;
+        await out.unreadable(file, err);
+        continue;
+      }
+      if (parsed.errors.length > 0) sawErrors = true;
+      await out.file(parsed);
+    }
+  }
+  await out.end();
+  if (sawUnreadable) return ExitCode.INPUT;
+  return sawErrors ? ExitCode.FINDINGS : ExitCode.OK;
+}
+
+/** A file argument yields itself; a directory yields its Mesh files (including *.test.mpl). */
+async function* filesOf(path: string): AsyncGenerator<string> {
+  let isDir = false;
+  try {
+    isDir = (await stat(path)).isDirectory();
+  } catch {
+    // Missing paths are reported by readMeshFile with the usual message and hint.
+  }
+  if (!isDir) {
+    yield path;
+    return;
+  }
+  for await (const rel of walkMeshFiles(path, { skipTests: false })) yield join(path, rel);
+}
+
+/** Writes to stdout and waits when the pipe is full, so huge outputs stay streamed. */
+async function write(text: string): Promise<void> {
+  if (!process.stdout.write(text)) await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+}
+
+interface Report {
+  begin(): void;
+  file(parsed: ParsedFile): Promise<void>;
+  unreadable(path: string, err: UserError): Promise<void>;
+  end(): Promise<void>;
+}
+
+class TextReport implements Report {
+  constructor(private readonly options: ParseOptions) {}
+  begin(): void {}
+  async file(parsed: ParsedFile): Promise<void> {
+    if (parsed.errors.length === 0) {
+      if (!this.options.quiet) await write(`${parsed.path}: ${chalk.green('ok')}\n`);
+    } else {
+      await write(`${parsed.errors.map((issue) => formatIssue(parsed.path, issue)).join('\n')}\n`);
+    }
+    if (this.options.tree) await write(`${toSExpression(parsed.root)}\n`);
+  }
+  async unreadable(_path: string, err: UserError): Promise<void> {
+    printError(err.message, err.hint);
+  }
+  async end(): Promise<void> {}
+}
+
+class JsonReport implements Report {
+  private first = true;
+  private files = 0;
+  private failed = 0;
+  private unreadableCount = 0;
+  private issues = 0;
+  constructor(private readonly withTree: boolean) {}
+  begin(): void {
+    process.stdout.write('{\n  "files": [');
+  }
+  private async entry(value: unknown): Promise<void> {
+    await write(`${this.first ? '\n' : ',\n'}    ${JSON.stringify(value)}`);
+    this.first = false;
+  }
+  async file(parsed: ParsedFile): Promise<void> {
+    this.files++;
+    if (parsed.errors.length > 0) this.failed++;
+    this.issues += parsed.errors.length;
+    await this.entry({
+      path: parsed.path,
+      ok: parsed.errors.length === 0,
+      errors: parsed.errors,
+      ...(this.withTree ? { tree: toSExpression(parsed.root) } : {}),
+    });
+  }
+  async unreadable(path: string, err: UserError): Promise<void> {
+    this.files++;
+    this.unreadableCount++;
+    await this.entry({ path, ok: false, unreadable: { message: err.message, hint: err.hint ?? null }, errors: [] });
+  }
+  async end(): Promise<void> {
+    const summary = { files: this.files, withErrors: this.failed, unreadable: this.unreadableCount, errors: this.issues };
+    await write(`${this.first ? '' : '\n  '}],\n  "summary": ${JSON.stringify(summary)}\n}\n`);
+  }
+}

@@ -1,0 +1,300 @@
+import { readdir, readFile, rename, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve, sep } from 'node:path';
+import type { Command } from 'commander';
+import chalk from 'chalk';
+import { createTwoFilesPatch } from 'diff';
+import { ExitCode, UserError, usageError, type Candidate } from '../../types/index.js';
+import { discoverProjectFiles, readMeshFile } from '../../syntax/index.js';
+import { contentKey, measureCandidate, meshPort, reduce, type ReduceProgress, type ReduceResult } from '../../repro/index.js';
+
+import { createScriptOracle } from '../../toolchain/script-oracle.js';
+import { killAllProcesses } from '../../toolchain/process.js';
+import { printJson, printWarning } from '../output.js';
+import type { SetExitCode } from './index.js';
+
+interface ReduceCliOptions {
+  test: string;
+  out: string;
+  force?: boolean;
+  jobs?: string;
+  timeout?: string;
+  timeLimit?: string;
+  resume?: boolean;
+  diff?: boolean;
+  json?: boolean;
+  flatten?: boolean;
+}
+
+const STATE_FILE = 'reduce-state.json';
+const REPORT_FILE = 'reduce.json';
+const STATE_VERSION = 1;
+
+interface SavedState {
+  version: number;
+  inputKey: string;
+  written: string[];
+  best: Record<string, string>;
+}
+
+/** `mesher-triage reduce <file|dir> --test <script>`: shrink a failing program (C-Reduce convention). */
+export function register(program: Command, setExitCode: SetExitCode): void {
+  program
+    .command('reduce')
+    .description('Shrink a Mesh file or project while an interestingness test keeps exiting 0 (C-Reduce convention)')
+    .argument('<input>', 'a .mpl file or a project directory (never modified)')
+    .requiredOption('--test <script>', 'executable test run in a temp dir holding the candidate (main.mpl or the project files); exit 0 = interesting')
+    .option('--out <dir>', 'where the reduced program, reduce.json and the resume state go', './reduced')
+    .option('--force', 'write into a non-empty --out directory that a previous reduce did not create')
+    .option('-j, --jobs <n>', 'test runs in flight (the result is the same for every value)', String(availableParallelism()))
+    .option('--timeout <seconds>', 'per-test timeout (default: 3x the original run + 1 s, within 1 s..5 min)')
+    .option('--time-limit <seconds>', 'stop after this long and keep the best so far')
+    .option('--resume', 'continue from the state saved in --out by an earlier (interrupted) run')
+    .option('--no-flatten', 'do not try the project flattened into one main.mpl first')
+    .option('--diff', 'print a unified diff of the original against the result')
+    .option('--json', 'print a JSON summary on stdout')
+    .addHelpText(
+      'after',
+      '\nThe test gets MESHER_TRIAGE_TEST (its own path) and MESHER_TRIAGE_CANDIDATE (the candidate file or dir) in its environment.' +
+        '\nExit codes: 0 reduced (or budget reached), 2 usage (bad flags, test missing or not executable), 3 unusable input,' +
+        '\n4 not reproducible (original not interesting, flaky test, or the test accepts an empty program), 130 interrupted (best kept).',
+    )
+    .action(async (input: string, options: ReduceCliOptions) => {
+      setExitCode(await runReduce(input, options));
+    });
+}
+
+export async function runReduce(inputPath: string, options: ReduceCliOptions): Promise<number> {
+  const jobs = positiveInt(options.jobs ?? String(availableParallelism()), '--jobs');
+  const timeoutMs = options.timeout === undefined ? undefined : Math.round(positiveNumber(options.timeout, '--timeout') * 1000);
+  const timeLimitMs = options.timeLimit === undefined ? undefined : Math.round(positiveNumber(options.timeLimit, '--time-limit') * 1000);
+  const { candidate: input, kind } = await loadInput(inputPath);
+  const inputKey = contentKey(input);
+  const outDir = resolve(options.out);
+  assertOutSeparate(inputPath, kind, outDir);
+  const saved = await prepareOutDir(outDir, options, inputKey);
+  const start: Candidate = saved ? new Map(Object.entries(saved.best)) : input;
+  const scriptOracle = await createScriptOracle({ script: options.test, timeoutMs });
+  const progress = new ProgressLine(options.json === true);
+  const writer = new BestWriter(outDir, inputKey, saved?.written ?? []);
+
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    progress.note('interrupted: stopping, the best result so far is kept');
+    controller.abort();
+  };
+  process.once('SIGINT', onSigint);
+  let result: ReduceResult;
+  try {
+    result = await reduce(start, {
+      oracle: scriptOracle.oracle,
+      jobs,
+      signal: controller.signal,
+      flatten: options.flatten !== false,
+      timeLimitMs,
+      onProgress: (p) => progress.update(p),
+      onBest: (best) => writer.save(best),
+      reproduceHint: (check) => reproduceCommand(inputPath, kind, options.test, check),
+    });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    progress.done();
+    if (controller.signal.aborted) killAllProcesses();
+  }
+  await writer.save(result.best);
+
+  const originalSize = measureCandidate(input, meshPort);
+  const report = {
+    tool: 'mesher-triage reduce',
+    input: resolve(inputPath),
+    test: scriptOracle.script,
+    jobs,
+    timeoutMs: scriptOracle.timeoutMs(),
+    resumed: saved !== null,
+    original: originalSize,
+    start: result.original,
+    final: result.final,
+    flattened: result.flattened,
+    oracleCalls: result.oracleCalls,
+    cacheHits: result.cacheHits,
+    invalidRejected: result.invalidRejected,
+    durationMs: result.durationMs,
+    stoppedBy: result.stoppedBy,
+    passes: result.passes,
+    output: writer.outputPath(result.best),
+  };
+  await writeFile(join(outDir, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
+
+  if (options.diff) process.stdout.write(unifiedDiff(input, result.best));
+  if (options.json) printJson(report);
+  else printSummary(report.original, result, report.output);
+  if (result.stoppedBy === 'interrupt') {
+    printWarning(`interrupted: the best result so far is in ${report.output}; continue with --resume`);
+    return ExitCode.INTERRUPTED;
+  }
+  if (result.stoppedBy) printWarning(`stopped by the ${result.stoppedBy}; the best result so far is in ${report.output}`);
+  return ExitCode.OK;
+}
+
+async function loadInput(path: string): Promise<{ candidate: Candidate; kind: 'file' | 'project' }> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new UserError(`${path} does not exist`, ExitCode.INPUT, 'pass a .mpl file or a project directory');
+  }
+  if (!info.isDirectory()) return { candidate: new Map([['main.mpl', await readMeshFile(path)]]), kind: 'file' };
+  const files = await discoverProjectFiles(path);
+  if (files.length === 0) throw new UserError(`${path} holds no Mesh files`, ExitCode.INPUT, 'pass a project directory holding main.mpl');
+  const candidate = new Map<string, string>();
+  for (const rel of files) candidate.set(rel, await readMeshFile(join(path, rel)));
+  // The manifest rides along unchanged so the test can build the project.
+  const manifest = await readFile(join(path, 'mesh.toml'), 'utf8').catch(() => null);
+  if (manifest !== null) candidate.set('mesh.toml', manifest);
+  return { candidate, kind: 'project' };
+}
+
+/** The input is never modified: --out may not be the input project or hold the input file. */
+function assertOutSeparate(inputPath: string, kind: 'file' | 'project', outDir: string): void {
+  const input = resolve(inputPath);
+  const clash = kind === 'project' ? outDir === input || outDir.startsWith(`${input}${sep}`) : join(outDir, 'main.mpl') === input;
+  if (clash) throw usageError(`--out ${outDir} would overwrite the input`, 'pick an --out directory outside the input');
+}
+
+/** Refuses to overwrite someone else's files; returns the saved state for --resume. */
+async function prepareOutDir(outDir: string, options: ReduceCliOptions, inputKey: string): Promise<SavedState | null> {
+  const entries = await readdir(outDir).catch(() => null);
+  const ours = entries !== null && (entries.includes(STATE_FILE) || entries.includes(REPORT_FILE));
+  if (entries && entries.length > 0 && !ours && !options.force) {
+    throw new UserError(`${options.out} is not empty and was not written by mesher-triage reduce`, ExitCode.USAGE, 'pick another --out, or pass --force to write into it');
+  }
+  await mkdir(outDir, { recursive: true });
+  if (!options.resume) return null;
+  const text = await readFile(join(outDir, STATE_FILE), 'utf8').catch(() => null);
+  if (text === null) throw usageError(`nothing to resume: ${options.out} has no ${STATE_FILE}`, 'run without --resume first');
+  let state: SavedState;
+  try {
+    state = JSON.parse(text) as SavedState;
+  } catch {
+    throw new UserError(`${join(options.out, STATE_FILE)} is corrupt`, ExitCode.INPUT, 'delete it and run without --resume');
+  }
+  if (state.version !== STATE_VERSION || typeof state.best !== 'object') {
+    throw new UserError(`${join(options.out, STATE_FILE)} is from another version`, ExitCode.INPUT, 'run without --resume');
+  }
+  if (state.inputKey !== inputKey) {
+    throw new UserError(`${options.out} holds the reduction of a different input`, ExitCode.USAGE, 'resume with the same input, or pick another --out');
+  }
+  return state;
+}
+
+/** Writes the best candidate after every gain (atomically), plus the resume state. */
+class BestWriter {
+  private written: Set<string>;
+  private lastKey = '';
+
+  constructor(
+    private readonly outDir: string,
+    private readonly inputKey: string,
+    written: readonly string[],
+  ) {
+    this.written = new Set(written);
+  }
+
+  outputPath(best: Candidate): string {
+    return best.size === 1 && best.has('main.mpl') ? join(this.outDir, 'main.mpl') : this.outDir;
+  }
+
+  async save(best: Candidate): Promise<void> {
+    const key = contentKey(best);
+    if (key === this.lastKey) return;
+    this.lastKey = key;
+    for (const [path, text] of best) await atomicWrite(join(this.outDir, path), text);
+    for (const path of this.written) {
+      if (!best.has(path)) await rm(join(this.outDir, path), { force: true });
+    }
+    this.written = new Set(best.keys());
+    const state: SavedState = { version: STATE_VERSION, inputKey: this.inputKey, written: [...this.written], best: Object.fromEntries(best) };
+    await atomicWrite(join(this.outDir, STATE_FILE), JSON.stringify(state));
+  }
+}
+
+async function atomicWrite(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, text);
+  await rename(tmp, path);
+}
+
+/** A shell recipe that reruns one sanity check by hand (as C-Reduce prints one). */
+function reproduceCommand(input: string, kind: 'file' | 'project', test: string, check: string): string {
+  const copy = kind === 'file' ? `cp ${shellQuote(resolve(input))} "$d/main.mpl"` : `cp -R ${shellQuote(resolve(input))}/. "$d"`;
+  const empty = kind === 'file' ? ' && : > "$d/main.mpl"' : ' && find "$d" -name "*.mpl" -exec sh -c \': > "$1"\' _ {} \\;';
+  return `reproduce the ${check} check: d=$(mktemp -d) && ${copy}${check === 'empty' ? empty : ''} && (cd "$d" && ${shellQuote(resolve(test))}); echo "exit $?"`;
+}
+
+function shellQuote(s: string): string {
+  return /^[\w./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function unifiedDiff(before: Candidate, after: Candidate): string {
+  const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
+  return paths
+    .map((p) => createTwoFilesPatch(`a/${p}`, `b/${p}`, before.get(p) ?? '', after.get(p) ?? '', 'original', 'reduced'))
+    .filter((patch) => patch.split('\n').some((l) => l.startsWith('@@')))
+    .join('');
+}
+
+function printSummary(original: { bytes: number; tokens: number }, result: ReduceResult, output: string): void {
+  const pct = (a: number, b: number): string => (b === 0 ? '0%' : `${Math.round((100 * (b - a)) / b)}%`);
+  process.stderr.write(
+    `${chalk.green('reduced')} ${original.tokens} → ${result.final.tokens} tokens (-${pct(result.final.tokens, original.tokens)}), ` +
+      `${original.bytes} → ${result.final.bytes} bytes; ${result.oracleCalls} test runs, ${result.cacheHits} cache hits, ` +
+      `${(result.durationMs / 1000).toFixed(1)} s${result.flattened ? '; project flattened into one file' : ''}\n` +
+      `${chalk.dim('output:')} ${output}\n`,
+  );
+}
+
+/** A live status line on a TTY; sparse log lines otherwise (CI, pipes). */
+class ProgressLine {
+  private readonly live = process.stderr.isTTY === true && !process.env.CI;
+  private lastPass = '';
+  private shown = false;
+
+  constructor(private readonly silent: boolean) {}
+
+  update(p: ReduceProgress): void {
+    if (this.silent && !this.live) return;
+    const hitRate = p.oracleCalls + p.cacheHits === 0 ? 0 : Math.round((100 * p.cacheHits) / (p.oracleCalls + p.cacheHits));
+    const elapsed = `${Math.floor(p.elapsedMs / 60000)}:${String(Math.floor(p.elapsedMs / 1000) % 60).padStart(2, '0')}`;
+    if (this.live) {
+      const line = `${p.bytes} B  ${p.tokens} tok  ${p.oracleCalls} runs  cache ${hitRate}%  pass ${p.pass}  ${elapsed}`;
+      process.stderr.write(`\r\x1b[2K${chalk.dim('reduce')} ${line.slice(0, (process.stderr.columns ?? 80) - 8)}`);
+      this.shown = true;
+    } else if (p.pass !== this.lastPass) {
+      this.lastPass = p.pass;
+      process.stderr.write(`reduce: pass ${p.pass}: ${p.tokens} tokens, ${p.bytes} bytes, ${p.oracleCalls} runs, ${elapsed}\n`);
+    }
+  }
+
+  note(message: string): void {
+    this.done();
+    process.stderr.write(`${message}\n`);
+  }
+
+  done(): void {
+    if (this.shown) process.stderr.write('\r\x1b[2K');
+    this.shown = false;
+  }
+}
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw usageError(`${flag} must be a positive integer, got ${value}`);
+  return n;
+}
+
+function positiveNumber(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw usageError(`${flag} must be a positive number of seconds, got ${value}`);
+  return n;
+}

@@ -1,0 +1,324 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import chalk from 'chalk';
+import type { Command } from 'commander';
+import {
+  compareOutcomes,
+  firstWrongLine,
+  makeSignature,
+  SIGNATURE_VERSION,
+  type Differential,
+  type Observation,
+} from '../../classify/index.js';
+import { openJournal, resolveJournalPath, type RecordResult } from '../../journal/index.js';
+import { reduce, type ReduceProgress, type ReduceResult } from '../../repro/index.js';
+import { runProcess, setDefaultPoolSize } from '../../toolchain/index.js';
+import { ExitCode, UserError, type Candidate, type Oracle, type OracleOutcome, type Symptom } from '../../types/index.js';
+import { printJson, printWarning } from '../output.js';
+import {
+  applicableDifferentials,
+  exitCodeFor,
+  loadTarget,
+  observeOnce,
+  positiveInt,
+  rawOutput,
+  renderReport,
+  reportToJson,
+  resolveSetup,
+  triage,
+  type SetupFlags,
+  type TriageReport,
+  type TriageSetup,
+} from './classify.js';
+import type { SetExitCode } from './index.js';
+
+/** How the reducer decides that a candidate still shows the failure. */
+export type OracleSpec =
+  | { kind: 'signature'; signature: string; stage: string; wrongLine?: string; description: string }
+  | { kind: 'differential'; which: 'opt-level' | 'version'; stages: [string, string]; description: string }
+  | { kind: 'script'; script: string; description: string };
+
+interface ReproFlags extends SetupFlags {
+  test?: string;
+  out?: string;
+  jobs?: string;
+  json?: boolean;
+  /** A path, or false for --no-journal. */
+  journal?: string | false;
+}
+
+/** `mesher-triage repro <file|dir>`: observe, derive the oracle, shrink, classify, journal. */
+export function register(program: Command, setExitCode: SetExitCode): void {
+  program
+    .command('repro')
+    .description('Shrink a failing Mesh program or project to a minimal standalone repro, classify it and record it in the journal')
+    .argument('<path>', 'a Mesh file or a project directory')
+    .option('--meshc <path>', 'meshc to use (default: $MESHC, then meshc on PATH)')
+    .option('--baseline-meshc <path>', 'a second meshc for the version differential (default: $MESHC_BASELINE)')
+    .option('--expect-output <file>', 'expected stdout: reduce a wrong-output bug (the same wrong line must stay)')
+    .option('--test <script>', 'custom oracle: run in a temp dir holding the candidate; exit 0 = still interesting')
+    .option('--out <dir>', 'write the best repro so far to this directory (updated after every gain)')
+    .option('--jobs <n>', 'candidates tested in parallel (the result is the same at any value)', '1')
+    .option('--timeout <ms>', 'build timeout in milliseconds (default 60000)')
+    .option('--run-timeout <ms>', 'program run timeout in milliseconds (default 10000)')
+    .option('--journal <path>', 'journal database (default: $MESHER_TRIAGE_JOURNAL, then .mesher-triage/journal.db)')
+    .option('--no-journal', 'do not record the repro in the journal')
+    .option('--meshc-json', "read meshc's --json diagnostics instead of its --no-color text")
+    .option('--json', 'print one JSON document')
+    .addHelpText('after', '\nExit codes: 0 repro made, 2 usage, 3 unusable input, 4 the original does not fail, 5 meshc missing or environment problem, 130 interrupted (best repro kept).')
+    .action(async (path: string, flags: ReproFlags) => {
+      setExitCode(await runRepro(path, flags));
+    });
+}
+
+export async function runRepro(path: string, flags: ReproFlags): Promise<number> {
+  const jobs = positiveInt(flags.jobs, '--jobs') ?? 1;
+  setDefaultPoolSize(Math.max(jobs, 2));
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', onSigint);
+  try {
+    const target = await loadTarget(path);
+    const setup = await resolveSetup(flags);
+    const original = await observeOnce(target.candidate, setup);
+    if (original.observation.lean === 'environment') {
+      throw new UserError(`meshc could not build anything: ${original.observation.symptom.message}`, ExitCode.SETUP, original.observation.because);
+    }
+    const spec = flags.test ? scriptSpec(flags.test) : await deriveOracleSpec(target.candidate, original.observation, setup, target.isProject);
+    const oracle = makeOracle(spec, setup);
+    const progress = !flags.json && process.stderr.isTTY ? progressPrinter() : undefined;
+    const result = await reduce(target.candidate, {
+      oracle,
+      jobs,
+      signal: controller.signal,
+      onProgress: progress,
+      onBest: flags.out ? (best) => writeRepro(flags.out!, best) : undefined,
+      reproduceHint: () => `run \`mesher-triage classify ${path}\` to see what the original does`,
+    });
+    if (progress) process.stderr.write('\n');
+    if (flags.out) await writeRepro(flags.out, result.best);
+    const interrupted = result.stoppedBy === 'interrupt';
+    const report = await triage({ path: 'minimal repro', candidate: result.best, isProject: countMeshFiles(result.best) > 1 }, { ...setup, signal: undefined });
+    const journal = flags.journal === false ? undefined : recordInJournal(flags.journal, path, result.best, report, spec);
+    if (flags.json) {
+      printJson({
+        original: { path, symptom: original.observation.symptom, because: original.observation.because },
+        oracle: spec,
+        reduction: stats(result),
+        repro: Object.fromEntries(result.best),
+        classification: reportToJson(report),
+        journal: journal ?? null,
+        out: flags.out ? resolve(flags.out) : null,
+      });
+    } else {
+      process.stdout.write(renderRepro(path, original.observation, spec, result, report, journal, flags.out));
+    }
+    return interrupted ? ExitCode.INTERRUPTED : ExitCode.OK;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+function scriptSpec(script: string): OracleSpec {
+  return { kind: 'script', script: isAbsolute(script) ? script : resolve(script), description: `custom script ${script} exits 0` };
+}
+
+/**
+ * The automatic oracle: the same signature as the original when the original fails; else the
+ * differential that shows the bug (opt levels, then versions); else the failure cannot be
+ * reproduced and we say so.
+ */
+export async function deriveOracleSpec(candidate: Candidate, original: Observation, setup: TriageSetup, isProject: boolean): Promise<OracleSpec> {
+  const symptom = original.symptom;
+  if (symptom.stage !== 'ok') {
+    const wrongLine = symptom.stage === 'wrong-output' && setup.expectedStdout !== undefined ? firstWrongLine(setup.expectedStdout, original.stdout ?? '') : undefined;
+    return {
+      kind: 'signature',
+      signature: symptom.signature,
+      stage: symptom.stage,
+      wrongLine,
+      description: `same signature: ${symptom.signature}${wrongLine !== undefined ? ` (and stdout still has the wrong line ${JSON.stringify(wrongLine)})` : ''}`,
+    };
+  }
+  const apply = applicableDifferentials(original, isProject, setup.baseline !== undefined);
+  const tried: string[] = [];
+  if (apply.opt) {
+    const o2 = await observeOnce(candidate, setup, { optLevel: 2 });
+    const c = compareOutcomes(optDifferential(original, o2.observation));
+    if (c.differs) return { kind: 'differential', which: 'opt-level', stages: [original.symptom.stage, o2.observation.symptom.stage], description: `output still differs between --opt-level 0 and 2 (${c.description})` };
+    tried.push('--opt-level 0 and 2 agree');
+  }
+  if (apply.version && setup.baseline) {
+    const other = await observeOnce(candidate, setup, { meshc: setup.baseline.path });
+    const c = compareOutcomes(versionDifferential(original, other.observation));
+    if (c.differs) return { kind: 'differential', which: 'version', stages: [original.symptom.stage, other.observation.symptom.stage], description: `output still differs between meshc and the baseline meshc (${c.description})` };
+    tried.push('meshc and the baseline agree');
+  } else {
+    tried.push('no baseline meshc to compare with');
+  }
+  throw new UserError(
+    `the original does not fail: it builds and runs cleanly (${tried.join('; ')})`,
+    ExitCode.NOT_REPRODUCIBLE,
+    setup.expectedStdout === undefined
+      ? 'for a wrong-output bug pass --expect-output <file>; for anything else pass --test <script>'
+      : 'its stdout matches --expect-output',
+  );
+}
+
+const optDifferential = (a: Observation, b: Observation): Differential => ({ kind: 'opt-level', labels: ['--opt-level 0', '--opt-level 2'], outcomes: [a, b] });
+const versionDifferential = (a: Observation, b: Observation): Differential => ({ kind: 'version', labels: ['meshc', 'baseline meshc'], outcomes: [a, b] });
+
+/** Turns a spec into the async Oracle the reducer calls (each candidate built in its own temp dir). */
+export function makeOracle(spec: OracleSpec, setup: TriageSetup): Oracle {
+  const guard = async (signal: AbortSignal | undefined, body: () => Promise<OracleOutcome>): Promise<OracleOutcome> => {
+    try {
+      return await body();
+    } catch (err) {
+      if (signal?.aborted) return 'boring'; // not cached: the engine drops answers to aborted calls
+      if (err instanceof UserError && err.exitCode === ExitCode.INPUT) return 'invalid';
+      throw err;
+    }
+  };
+  switch (spec.kind) {
+    case 'signature':
+      return (candidate, signal) =>
+        guard(signal, async () => {
+          const { observation } = await observeOnce(candidate, setup, { signal });
+          if (observation.symptom.signature === spec.signature) {
+            if (spec.wrongLine !== undefined && !(observation.stdout ?? '').split('\n').includes(spec.wrongLine)) return 'boring';
+            return 'interesting';
+          }
+          return observation.symptom.stage === 'hang' ? 'timeout' : 'boring';
+        });
+    case 'differential':
+      return (candidate, signal) =>
+        guard(signal, async () => {
+          const a = await observeOnce(candidate, setup, { signal });
+          const b = await observeOnce(candidate, setup, spec.which === 'opt-level' ? { optLevel: 2, signal } : { meshc: setup.baseline!.path, signal });
+          if (a.observation.symptom.stage !== spec.stages[0] || b.observation.symptom.stage !== spec.stages[1]) return 'boring';
+          const d = spec.which === 'opt-level' ? optDifferential(a.observation, b.observation) : versionDifferential(a.observation, b.observation);
+          return compareOutcomes(d).differs ? 'interesting' : 'boring';
+        });
+    case 'script':
+      return (candidate, signal) => guard(signal, () => runScriptOracle(spec.script, candidate, setup, signal));
+  }
+}
+
+/** C-Reduce convention: the script runs in a temp dir holding the candidate; exit 0 = interesting. */
+async function runScriptOracle(script: string, candidate: Candidate, setup: TriageSetup, signal?: AbortSignal): Promise<OracleOutcome> {
+  const dir = await mkdtemp(join(tmpdir(), 'mesher-triage-test-'));
+  try {
+    await writeRepro(dir, candidate);
+    const record = await runProcess(script, [], {
+      cwd: dir,
+      env: { MESHC: setup.meshc },
+      timeoutMs: setup.buildTimeoutMs + setup.runTimeoutMs,
+      signal,
+    });
+    if (record.timedOut) return 'timeout';
+    if (record.exitCode === 127 || record.exitCode === 126) {
+      throw new UserError(`--test script ${script} could not be run: ${record.stderr.trim() || `exit ${record.exitCode}`}`, ExitCode.USAGE, 'give the path of an executable script');
+    }
+    return record.exitCode === 0 ? 'interesting' : 'boring';
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function writeRepro(dir: string, candidate: Candidate): Promise<void> {
+  for (const [rel, text] of candidate) {
+    const target = join(dir, rel);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, text, 'utf8');
+  }
+}
+
+function countMeshFiles(candidate: Candidate): number {
+  return [...candidate.keys()].filter((k) => k.endsWith('.mpl') || k.endsWith('.mesh')).length;
+}
+
+/** The symptom to journal: the failure itself, or the differential when the run itself is clean. */
+export function journalSymptom(report: TriageReport, spec: OracleSpec): Symptom {
+  if (report.primary.symptom.stage !== 'ok' || spec.kind !== 'differential') return report.primary.symptom;
+  const message = spec.which === 'opt-level' ? 'stdout differs between --opt-level 0 and --opt-level 2' : 'stdout differs between meshc versions';
+  return { stage: 'wrong-output', code: '', message, signature: makeSignature('wrong-output', '', message), signatureVersion: SIGNATURE_VERSION, generic: false };
+}
+
+function recordInJournal(flag: string | undefined, sourcePath: string, best: Candidate, report: TriageReport, spec: OracleSpec): (RecordResult & { path: string }) | undefined {
+  const path = resolveJournalPath(flag);
+  let journal;
+  try {
+    journal = openJournal(path);
+  } catch (err) {
+    if (err instanceof UserError) {
+      printWarning(`not recorded in the journal: ${err.message}`);
+      return undefined;
+    }
+    throw err;
+  }
+  try {
+    const result = journal.recordOccurrence({
+      symptom: journalSymptom(report, spec),
+      compiler: report.compiler,
+      sourcePath: resolve(sourcePath),
+      rawOutput: rawOutput(report.records),
+      verdict: report.verdict,
+      repro: best,
+      actor: 'mesher-triage repro',
+    });
+    return { ...result, path };
+  } finally {
+    journal.close();
+  }
+}
+
+function stats(result: ReduceResult): Record<string, unknown> {
+  return {
+    original: result.original,
+    final: result.final,
+    flattened: result.flattened,
+    oracleCalls: result.oracleCalls,
+    cacheHits: result.cacheHits,
+    invalidRejected: result.invalidRejected,
+    durationMs: result.durationMs,
+    stoppedBy: result.stoppedBy,
+    passes: result.passes,
+  };
+}
+
+function renderRepro(
+  path: string,
+  original: Observation,
+  spec: OracleSpec,
+  result: ReduceResult,
+  report: TriageReport,
+  journal: (RecordResult & { path: string }) | undefined,
+  out: string | undefined,
+): string {
+  const s = original.symptom;
+  const o = result.original;
+  const f = result.final;
+  const lines = [
+    `${chalk.bold('original:')}  ${path}: ${s.stage}${s.code ? ` ${s.code}` : ''}: ${s.message}`,
+    `${chalk.bold('oracle:')}    ${spec.description}`,
+    `${chalk.bold('reduced:')}   ${o.bytes} → ${f.bytes} bytes, ${o.tokens} → ${f.tokens} tokens, ${o.files} → ${f.files} file(s)${result.flattened ? ' (flattened into one standalone file)' : ''}; ${result.oracleCalls} oracle calls, ${result.cacheHits} cached, ${(result.durationMs / 1000).toFixed(1)} s`,
+  ];
+  if (result.stoppedBy) lines.push(chalk.yellow(`stopped early (${result.stoppedBy}): this is the best repro so far`));
+  lines.push('');
+  for (const [rel, text] of result.best) {
+    lines.push(chalk.dim(`--- ${rel} ---`), text.endsWith('\n') ? text.slice(0, -1) : text);
+  }
+  lines.push('', renderReport(report));
+  if (journal) lines.push(`${chalk.bold('journal:')}   bug #${journal.bugId} (${journal.isNew ? 'new' : 'seen before'}${journal.regressed ? ', REGRESSED' : ''}) in ${journal.path}`);
+  if (out) lines.push(`${chalk.bold('saved:')}     ${resolve(out)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function progressPrinter(): (p: ReduceProgress) => void {
+  return (p) => {
+    process.stderr.write(`\r${chalk.dim(`[${p.pass}] ${p.bytes} bytes, ${p.tokens} tokens, ${p.oracleCalls} calls, ${(p.elapsedMs / 1000).toFixed(1)} s`)}\u001b[K`);
+  };
+}
+
+export { exitCodeFor };

@@ -1,0 +1,163 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LineIndex, parseFile, parseProject, parseSource, query, type MeshNode, type ParsedFile } from '../syntax/index.js';
+import { ExitCode, UserError, type KnownGap } from '../types/index.js';
+import { GAP_CATALOG } from './catalog.js';
+import { GAP_PREDICATES, type DetectionPredicate, type ScanContext } from './predicates.js';
+import { mayMatch } from './queries.js';
+import { nodesOfKind } from './tree.js';
+
+/** One place in a Mesh file that matches a known gap's risky shape or a known workaround. */
+export interface GapFinding {
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based, in code points. */
+  column: number;
+  endLine: number;
+  endColumn: number;
+  gapKey: string;
+  kind: 'risky' | 'workaround';
+  message: string;
+}
+
+export type ScanDialect = 'february' | 'april';
+
+export interface ScanOptions {
+  catalog?: readonly KnownGap[];
+  /** Report gaps open in any of these dialects (default: both). */
+  dialects?: readonly ScanDialect[];
+  /** Also report gaps fixed in every dialect asked for (off by default: old, fixed bugs are noise). */
+  includeFixed?: boolean;
+  /** Only these gap keys. */
+  only?: readonly string[];
+  /** Also report known workaround sites (kind 'workaround'; informational). Default true. */
+  workarounds?: boolean;
+  /** Run every query even where the cheap pre-check says it cannot match (to test the pre-check). */
+  exhaustive?: boolean;
+}
+
+export interface ScanResult {
+  /** Files scanned, as reported in findings. */
+  files: string[];
+  findings: GapFinding[];
+  /** Files with syntax errors (tree-sitter error recovery still lets most rules run). */
+  filesWithSyntaxErrors: string[];
+}
+
+const CAPTURE = { risky: 'risky', workaround: 'workaround' } as const;
+
+/** Gaps the options ask for, in catalog order. */
+export function activeGaps(options: ScanOptions = {}): KnownGap[] {
+  const catalog = options.catalog ?? GAP_CATALOG;
+  const dialects = options.dialects ?? ['february', 'april'];
+  return catalog.filter(
+    (gap) =>
+      (options.only === undefined || options.only.includes(gap.key)) &&
+      (options.includeFixed === true || dialects.some((d) => gap.status[d] === 'open')),
+  );
+}
+
+function riskyMessage(gap: KnownGap): string {
+  const open = (['february', 'april'] as const).filter((d) => gap.status[d] === 'open');
+  const where = open.length > 0 ? `open in ${open.join(' and ')}` : `fixed (${gap.fixedIn ?? 'both dialects'})`;
+  return `${gap.title} (${where}); workaround: ${firstSentence(gap.workaround)}`;
+}
+
+function firstSentence(text: string): string {
+  const match = /^(.+?[.!?])(\s|$)/.exec(text);
+  return (match?.[1] ?? text).replace(/\.$/, '');
+}
+
+/** Runs every active gap's detection over one parsed file (pure apart from the tree-sitter query). */
+export function scanParsed(file: ParsedFile, options: ScanOptions = {}, project: readonly ParsedFile[] = [file]): GapFinding[] {
+  const context: ScanContext = { file, project };
+  const lines = new LineIndex(file.source);
+  const hasKind = (kind: string): boolean => nodesOfKind(file.root, kind).length > 0;
+  const seen = new Set<string>();
+  const findings: GapFinding[] = [];
+  for (const gap of activeGaps(options)) {
+    const kinds = options.workarounds === false ? (['risky'] as const) : (['risky', 'workaround'] as const);
+    for (const kind of kinds) {
+      const pattern = gap.detection[kind];
+      if (!pattern || (options.exhaustive !== true && !mayMatch(pattern, file.source, hasKind))) continue;
+      const predicate: DetectionPredicate | undefined = GAP_PREDICATES[gap.key]?.[kind];
+      for (const capture of query(file, pattern)) {
+        if (capture.name !== CAPTURE[kind]) continue;
+        for (const node of reported(capture.node, predicate, context)) {
+          const start = lines.position(node.start);
+          const end = lines.position(node.end);
+          const id = `${gap.key}|${kind}|${start.line}|${start.column}`;
+          if (seen.has(id)) continue;
+          seen.add(id);
+          findings.push({
+            file: file.path,
+            line: start.line,
+            column: start.column,
+            endLine: end.line,
+            endColumn: end.column,
+            gapKey: gap.key,
+            kind,
+            message: kind === 'risky' ? riskyMessage(gap) : `known workaround for ${gap.key} (${gap.title})`,
+          });
+        }
+      }
+    }
+  }
+  return sortFindings(findings);
+}
+
+function reported(node: MeshNode, predicate: DetectionPredicate | undefined, context: ScanContext): readonly MeshNode[] {
+  if (!predicate) return [node];
+  const verdict = predicate(node, context);
+  if (verdict === true) return [node];
+  if (verdict === false) return [];
+  return Array.isArray(verdict) ? (verdict as readonly MeshNode[]) : [verdict as MeshNode];
+}
+
+export function sortFindings(findings: GapFinding[]): GapFinding[] {
+  return findings.sort(
+    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.gapKey.localeCompare(b.gapKey) || a.kind.localeCompare(b.kind),
+  );
+}
+
+/** Scans Mesh source text (one standalone file). */
+export function scanSource(source: string, path = 'main.mpl', options: ScanOptions = {}): GapFinding[] {
+  return scanParsed(parseSource(source, path), options);
+}
+
+/** Scans every Mesh file of a project directory; cross-file rules see the whole project. */
+export async function scanProject(dir: string, options: ScanOptions = {}): Promise<ScanResult> {
+  const project = await parseProject(dir);
+  const files: ParsedFile[] = project.files.map((f) => ({ ...f, path: join(dir, f.relPath) }));
+  return scanFiles(files, options);
+}
+
+function scanFiles(files: readonly ParsedFile[], options: ScanOptions): ScanResult {
+  const findings = files.flatMap((f) => scanParsed(f, options, files));
+  return {
+    files: files.map((f) => f.path),
+    findings: sortFindings(findings),
+    filesWithSyntaxErrors: files.filter((f) => f.errors.length > 0).map((f) => f.path),
+  };
+}
+
+/** Scans files and directories as the CLI receives them: a directory is a project. */
+export async function scanPaths(paths: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
+  const results: ScanResult[] = [];
+  for (const path of paths) {
+    let info;
+    try {
+      info = await stat(path);
+    } catch {
+      throw new UserError(`${path} does not exist`, ExitCode.INPUT, 'pass Mesh files (.mpl) or project directories');
+    }
+    if (info.isDirectory()) results.push(await scanProject(path, options));
+    else results.push(scanFiles([await parseFile(path)], options));
+  }
+  return {
+    files: results.flatMap((r) => r.files),
+    findings: sortFindings(results.flatMap((r) => r.findings)),
+    filesWithSyntaxErrors: results.flatMap((r) => r.filesWithSyntaxErrors),
+  };
+}

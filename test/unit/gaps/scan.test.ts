@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GAP_CATALOG, activeGaps, renderText, scanPaths, scanSource } from '../../../src/gaps/index.js';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const FIXTURES = join(ROOT, 'fixtures/mesh/gap-scan');
+
+describe('scanner on the per-gap fixtures', () => {
+  it.each(GAP_CATALOG.map((g) => g.key))('finds the risky shape of %s in its fixture', async (key) => {
+    const result = await scanPaths([join(FIXTURES, `${key}.mpl`)], { includeFixed: true });
+    const mine = result.findings.filter((f) => f.gapKey === key && f.kind === 'risky');
+    expect(mine.length).toBeGreaterThan(0);
+    for (const f of mine) {
+      expect(f.line).toBeGreaterThan(1); // line 1 is the fixture's comment
+      expect(f.message).toContain(GAP_CATALOG.find((g) => g.key === key)!.title);
+    }
+  });
+
+  it('stays silent (no risky finding, even with fixed gaps) on the clean project', async () => {
+    const result = await scanPaths([join(FIXTURES, 'clean')], { includeFixed: true });
+    expect(result.files.map((f) => f.replace(`${FIXTURES}/`, ''))).toEqual(['clean/billing.mpl', 'clean/main.mpl']);
+    expect(result.findings.filter((f) => f.kind === 'risky')).toEqual([]);
+    expect(result.filesWithSyntaxErrors).toEqual([]);
+    // The clean program uses documented workarounds, which are reported as such.
+    expect(result.findings.map((f) => f.gapKey)).toContain('closure-route-handler');
+  });
+});
+
+describe('scanSource', () => {
+  it('reports line and column of the reported node', () => {
+    const findings = scanSource('fn main() do\n  let ok = true\n  let v = if ok do 1 else 2 end\n  println("${List.group_by([1], fn(x) -> x end)}")\nend\n', 'demo.mpl');
+    const hit = findings.find((f) => f.gapKey === 'list-group-by');
+    expect(hit).toMatchObject({ file: 'demo.mpl', line: 4, column: 14, kind: 'risky' });
+  });
+
+  it('flags chained && but not a single && in the entry block', () => {
+    const single = scanSource('fn ok(a :: Bool, b :: Bool) -> Bool do\n  a && b\nend\n', 'a.mpl');
+    expect(single.filter((f) => f.gapKey === 'nested-and')).toEqual([]);
+    const chained = scanSource('fn ok(a :: Bool, b :: Bool, c :: Bool) -> Bool do\n  a && (b && c)\nend\n', 'b.mpl');
+    expect(chained.filter((f) => f.gapKey === 'nested-and')).toHaveLength(1);
+    const after = scanSource('fn ok(a :: Bool, b :: Bool) -> Bool do\n  let x = if a do 1 else 2 end\n  a and b\nend\n', 'c.mpl');
+    expect(after.filter((f) => f.gapKey === 'nested-and')).toHaveLength(1);
+  });
+
+  it('flags a control-flow head only when it ends in a call', () => {
+    const src = 'fn f(xs :: List<Int>) -> Int do\n  let n = List.length(xs)\n  if n > 0 do 1 else 0 end\nend\nfn g(xs :: List<Int>) -> Int do\n  if List.length(xs) > 0 do 1 else 0 end\nend\nfn h(xs :: List<Int>) -> Int do\n  if List.contains(xs, 3) do 1 else 0 end\nend\n';
+    expect(scanSource(src, 'x.mpl').filter((f) => f.gapKey === 'trailing-closure-head').map((f) => f.line)).toEqual([9]);
+  });
+
+  it('does not report Map.collect when the pipe source is a list of string-keyed tuples', () => {
+    const safe = 'fn f() do\n  [("a", 1), ("b", 2)] |> Iter.from() |> Map.collect()\nend\n';
+    expect(scanSource(safe).filter((f) => f.gapKey === 'map-collect-string-keys')).toEqual([]);
+    const risky = 'fn f(xs) do\n  xs |> Iter.from() |> Map.collect()\nend\n';
+    expect(scanSource(risky).filter((f) => f.gapKey === 'map-collect-string-keys')).toHaveLength(1);
+  });
+
+  it('only reports to_string on collect output, not on any value', () => {
+    const src = 'fn f(n :: Int) -> String do\n  n.to_string()\nend\n';
+    expect(scanSource(src).filter((f) => f.gapKey === 'collect-to-string')).toEqual([]);
+  });
+});
+
+describe('scan options', () => {
+  const trailing = 'fn f(xs) do\n  xs |>\n    List.reverse()\nend\n';
+
+  it('filters by dialect: a gap fixed in april is not reported for april', () => {
+    expect(scanSource(trailing, 'p.mpl', { dialects: ['april'] }).filter((f) => f.gapKey === 'trailing-pipe')).toEqual([]);
+    expect(scanSource(trailing, 'p.mpl', { dialects: ['february'] }).filter((f) => f.gapKey === 'trailing-pipe')).toHaveLength(1);
+  });
+
+  it('leaves gaps fixed everywhere out unless includeFixed is set', () => {
+    expect(activeGaps().some((g) => g.key === 'list-find-case')).toBe(false);
+    expect(activeGaps({ includeFixed: true }).some((g) => g.key === 'list-find-case')).toBe(true);
+    expect(activeGaps({ only: ['nested-and'] }).map((g) => g.key)).toEqual(['nested-and']);
+  });
+
+  it('can leave out workaround sites', () => {
+    const src = 'fn h(req :: Request) -> Response do\n  HTTP.response(200, "ok")\nend\n';
+    expect(scanSource(src).some((f) => f.kind === 'workaround')).toBe(true);
+    expect(scanSource(src, 'main.mpl', { workarounds: false })).toEqual([]);
+  });
+});
+
+describe('project scans', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gaps-scan-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('uses the other files of the project for cross-module rules', async () => {
+    writeFileSync(join(dir, 'main.mpl'), 'from Jobs import Runner\n\nfn main() do\n  println("x")\nend\n');
+    writeFileSync(join(dir, 'jobs.mpl'), 'service Runner do\n  fn init() -> Int do\n    0\n  end\nend\n');
+    const result = await scanPaths([dir], { includeFixed: true });
+    const hit = result.findings.find((f) => f.gapKey === 'service-export');
+    expect(hit).toMatchObject({ file: join(dir, 'main.mpl'), line: 1, column: 18 });
+  });
+
+  it('renders text lines as file:line:col gap-key message', async () => {
+    const result = await scanPaths([join(FIXTURES, 'nested-and.mpl')]);
+    const text = renderText(result.findings);
+    expect(text).toMatch(/^.*nested-and\.mpl:6:5 nested-and nested or chained/m);
+  });
+
+  it('rejects a missing path with a UserError', async () => {
+    await expect(scanPaths([join(dir, 'nope')])).rejects.toThrow(/does not exist/);
+  });
+});

@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import {
+  childByField,
+  findAll,
+  loadGrammar,
+  nodeText,
+  parseSource,
+  query,
+  toSExpression,
+  treeDepth,
+  walk,
+  EXPRESSION_KINDS,
+  ITEM_KINDS,
+  NODE_KINDS,
+  type MeshNode,
+} from '../../../src/syntax/index.js';
+import { UserError } from '../../../src/types/index.js';
+
+const HELLO = 'fn main() do\n  let greeting = "héllo, wörld 🌍"\n  println(greeting)\nend\n';
+
+/** Every node of the snapshot against the live tree-sitter node at the same place. */
+function assertMatchesLiveTree(source: string): number {
+  const { parser } = loadGrammar();
+  const live = parser.parse(source);
+  const snap = parseSource(source).root;
+  let compared = 0;
+  const stack: Array<[MeshNode, ReturnType<typeof live.rootNode.child>]> = [[snap, live.rootNode]];
+  while (stack.length > 0) {
+    const [mine, theirs] = stack.pop()!;
+    expect(theirs).toBeTruthy();
+    expect([mine.type, mine.start, mine.end, mine.named, mine.isMissing]).toEqual([theirs!.type, theirs!.startIndex, theirs!.endIndex, theirs!.isNamed, theirs!.isMissing]);
+    expect(mine.children.length).toBe(theirs!.childCount);
+    mine.children.forEach((child, i) => {
+      expect(child.field).toBe(theirs!.fieldNameForChild(i) ?? null);
+      stack.push([child, theirs!.child(i)]);
+    });
+    compared++;
+  }
+  return compared;
+}
+
+describe('parseSource', () => {
+  it('parses a clean file into a snapshot with no issues', () => {
+    const parsed = parseSource(HELLO, 'hello.mpl');
+    expect(parsed.path).toBe('hello.mpl');
+    expect(parsed.source).toBe(HELLO);
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.root.type).toBe('source_file');
+    const fn = parsed.root.children[0]!;
+    expect(fn.type).toBe('function_definition');
+    expect(nodeText(HELLO, childByField(fn, 'name')!)).toBe('main');
+  });
+
+  it('uses JS string indices (not UTF-8 bytes) on non-ASCII sources', () => {
+    const parsed = parseSource(HELLO);
+    const strings = findAll(parsed.root, (n) => n.type === 'string');
+    expect(strings.map((n) => nodeText(HELLO, n))).toEqual(['"héllo, wörld 🌍"']);
+    const ids = findAll(parsed.root, (n) => n.type === 'identifier').map((n) => nodeText(HELLO, n));
+    expect(ids).toEqual(['main', 'greeting', 'println', 'greeting']);
+  });
+
+  it('matches the live tree node for node (types, fields, ranges, MISSING), with and without errors', () => {
+    expect(assertMatchesLiveTree(HELLO)).toBeGreaterThan(20);
+    expect(assertMatchesLiveTree('fn f(x :: Int) -> Int do\n  case x do\n    0 -> "zéro"\n    n -> f(n - 1)\n  end\n')).toBeGreaterThan(20);
+    expect(assertMatchesLiveTree('  # lead\n\nfn g() do\n  h(1, 2\nend\n\n')).toBeGreaterThan(5);
+  });
+
+  it('reports syntax errors with positions, messages and excerpts', () => {
+    const src = 'fn main() do\n  println("ü"))\nend\n';
+    const { errors } = parseSource(src);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toEqual({ line: 2, column: 15, kind: 'error', message: 'unexpected `)`', excerpt: '  println("ü"))' });
+  });
+
+  it('explains an unclosed block', () => {
+    const { errors } = parseSource('fn main() do\n  let x = 1\n  if x > 0 do\n    println("x")\n');
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.map((e) => e.message).join('\n')).toMatch(/`end`/);
+  });
+
+  it('renders the tree as an S-expression', () => {
+    expect(toSExpression(parseSource('fn f() do\n  1\nend\n').root)).toBe(
+      '(source_file (function_definition name: (identifier) parameters: (parameters) body: (block (expression_statement (integer)))))',
+    );
+  });
+
+  it('survives 10,000 levels of nesting (iterative snapshot and walks)', () => {
+    const depth = 10_000;
+    const src = `fn main() do\n  let x = ${'('.repeat(depth)}1${')'.repeat(depth)}\nend\n`;
+    const parsed = parseSource(src);
+    expect(parsed.errors).toEqual([]);
+    expect(treeDepth(parsed.root)).toBeGreaterThan(depth);
+    let parens = 0;
+    walk(parsed.root, (n) => {
+      if (n.type === 'parenthesized_expression') parens++;
+    });
+    expect(parens).toBe(depth);
+    expect(toSExpression(parsed.root).length).toBeGreaterThan(depth * 10);
+  });
+
+  it('survives 10,000 nested do-blocks, balanced and unbalanced', () => {
+    const depth = 10_000;
+    const ok = `fn main() do\n${'if true do\n'.repeat(depth)}1\n${'end\n'.repeat(depth)}end\n`;
+    const parsed = parseSource(ok);
+    expect(parsed.errors).toEqual([]);
+    expect(treeDepth(parsed.root)).toBeGreaterThan(depth);
+    const broken = `fn main() do\n${'if true do\n'.repeat(depth)}1\n`;
+    expect(parseSource(broken).errors.length).toBeGreaterThan(0);
+  });
+
+  it('parses a 10 MB file', () => {
+    const unit = (i: number): string => `fn f${i}(x :: Int) -> Int do\n  let y = x * ${i} + 1\n  if y > 10 do\n    println("big \${y} é")\n  end\n  y\nend\n\n`;
+    const parts: string[] = [];
+    let size = 0;
+    for (let i = 0; size < 10_000_000; i++) {
+      const text = unit(i);
+      parts.push(text);
+      size += text.length;
+    }
+    const big = `${parts.join('')}fn broken( do\n`;
+    const parsed = parseSource(big);
+    expect(parsed.errors.length).toBeGreaterThan(0);
+    expect(parsed.errors[0]!.line).toBe(big.split('\n').length - 1);
+    expect(parsed.root.children.length).toBeGreaterThan(parts.length - 1);
+  }, 300_000);
+});
+
+describe('query', () => {
+  it('returns captures as snapshot nodes of the same tree', () => {
+    const parsed = parseSource(HELLO);
+    const caps = query(parsed, '(call_expression function: (identifier) @callee)');
+    expect(caps.map((c) => [c.name, nodeText(HELLO, c.node)])).toEqual([['callee', 'println']]);
+    let inTree = false;
+    walk(parsed.root, (n) => {
+      if (n === caps[0]!.node) inTree = true;
+    });
+    expect(inTree).toBe(true);
+  });
+
+  it('supports predicates', () => {
+    const src = 'fn a() do\n  1\nend\nfn b() do\n  2\nend\n';
+    const caps = query(parseSource(src), '((function_definition name: (identifier) @n) (#eq? @n "b"))');
+    expect(caps.map((c) => nodeText(src, c.node))).toEqual(['b']);
+  });
+
+  it('rejects a bad query with a UserError', () => {
+    expect(() => query(parseSource(HELLO), '(no_such_kind) @x')).toThrow(UserError);
+    expect(() => query(parseSource(HELLO), '(((')).toThrow(UserError);
+  });
+});
+
+describe('generated node kinds', () => {
+  it('lists the grammar kinds and supertype members', () => {
+    expect(NODE_KINDS).toContain('function_definition');
+    expect(ITEM_KINDS.has('function_definition')).toBe(true);
+    expect(EXPRESSION_KINDS.has('call_expression')).toBe(true);
+    expect(EXPRESSION_KINDS.has('function_definition')).toBe(false);
+  });
+});
