@@ -48,8 +48,10 @@ if [[ $WRITE -eq 0 ]]; then
     cat >&2 <<'MSG'
 regen-grammar: error: tree-sitter-mesh/src is out of date with grammar.js.
   The committed generated parser differs from what `tree-sitter generate`
-  produces. Run `scripts/regen-grammar.sh --write`, rebuild the binding
-  (`cd tree-sitter-mesh && npx node-gyp rebuild`) and commit tree-sitter-mesh/src.
+  produces. Run `scripts/regen-grammar.sh --write`, rebuild the Node binding
+  (`rm -rf tree-sitter-mesh/build && npm rebuild tree-sitter-mesh`), regenerate
+  the node-kind constants (`node scripts/gen-node-types.js`) and commit
+  tree-sitter-mesh/src.
 MSG
     exit 1
   fi

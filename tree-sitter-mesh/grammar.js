@@ -102,7 +102,6 @@ module.exports = grammar({
   inline: $ => [
     $._separator,
     $._field_name,
-    $._path_expression,
     $._callee,
     $._type_identifier,
   ],
@@ -207,11 +206,20 @@ module.exports = grammar({
     // never a closure with a constructor-pattern parameter.
     parameters: $ => prec(10, seq('(', commaSep($.parameter), ')')),
 
+    // Interface methods take names (or `self`) with optional types only.
+    _interface_parameters: $ => seq('(', commaSep(alias($._interface_parameter, $.parameter)), ')'),
+
+    _interface_parameter: $ => choice(
+      $._named_parameter,
+      field('pattern', $.self),
+    ),
+
     parameter: $ => choice(
       prec(5, seq(
-        field('pattern', choice($.identifier, $.self)),
+        field('pattern', $.identifier),
         optional(seq('::', field('type', $._type))),
       )),
+      field('pattern', $.self),
       prec(5, field('pattern', $._parameter_pattern)),
     ),
 
@@ -343,7 +351,7 @@ module.exports = grammar({
     interface_method: $ => seq(
       choice('fn', 'def'),
       field('name', $.identifier),
-      optional(field('parameters', $.parameters)),
+      optional(field('parameters', alias($._interface_parameters, $.parameters))),
       optional(seq('->', field('return_type', $._type))),
       optional(seq('do', optional(field('body', $.block)), 'end')),
     ),
@@ -580,18 +588,14 @@ module.exports = grammar({
       field('value', $._expression),
     ),
 
+    // meshc accepts `{` after any expression; real code uses `Name {` and
+    // `Mod.Name {`.
     struct_literal: $ => prec(PREC.postfix, seq(
-      field('name', $._path_expression),
+      field('name', $._expression),
       '{',
       repeat(seq($.field_initializer, optional(','))),
       '}',
     )),
-
-    // Heads of struct literals: `Name`, `Mod.Name`, and `json` in the old dialect.
-    _path_expression: $ => choice(
-      $.identifier,
-      $.field_access,
-    ),
 
     binary_expression: $ => {
       const table = [
@@ -644,14 +648,40 @@ module.exports = grammar({
       alias(choice('spawn', 'send', 'link'), $.identifier),
     ),
 
+    // Positional arguments, then keyword arguments (`key: value`). Once a
+    // keyword argument has appeared, every later argument is one too, and
+    // (as in meshc) its name may be any single word or number, keywords
+    // included: `f(a: 1, type: 2)`.
     arguments: $ => seq(
       '(',
-      commaSep(choice($._expression, $.keyword_argument)),
+      optional(choice(
+        seq(
+          sepBy1(',', $._expression),
+          optional(seq(',', optional($._keyword_arguments))),
+        ),
+        $._keyword_arguments,
+      )),
       ')',
+    ),
+
+    _keyword_arguments: $ => seq(
+      $.keyword_argument,
+      repeat(seq(',', alias($._later_keyword_argument, $.keyword_argument))),
+      optional(','),
     ),
 
     keyword_argument: $ => seq(
       field('name', $.identifier),
+      ':',
+      field('value', $._expression),
+    ),
+
+    _later_keyword_argument: $ => seq(
+      field('name', choice(
+        $.identifier,
+        alias($.integer, $.identifier),
+        alias(choice(...RESERVED, 'json'), $.identifier),
+      )),
       ':',
       field('value', $._expression),
     ),
@@ -663,7 +693,13 @@ module.exports = grammar({
       'end',
     ),
 
-    closure_parameters: $ => commaSep1($.parameter),
+    // `do |a, b :: Int|`: names with optional types only (no patterns).
+    closure_parameters: $ => commaSep1(alias($._named_parameter, $.parameter)),
+
+    _named_parameter: $ => seq(
+      field('pattern', $.identifier),
+      optional(seq('::', field('type', $._type))),
+    ),
 
     field_access: $ => prec(PREC.postfix, seq(
       field('object', $._expression),
@@ -725,6 +761,14 @@ module.exports = grammar({
       )),
     ),
 
+    // Receive arms have a single-expression body (no `-> do ... end`).
+    _receive_arm: $ => seq(
+      field('pattern', $._pattern),
+      optional(seq('when', field('guard', $._expression))),
+      '->',
+      field('body', $._expression),
+    ),
+
     do_block: $ => seq('do', optional(field('body', $.block)), 'end'),
 
     for_expression: $ => seq(
@@ -751,7 +795,7 @@ module.exports = grammar({
     receive_expression: $ => seq(
       'receive',
       'do',
-      repeat(choice($.arm, $._newline)),
+      repeat(choice(alias($._receive_arm, $.arm), $._newline)),
       optional(seq(field('after', $.after_clause), repeat($._newline))),
       'end',
     ),

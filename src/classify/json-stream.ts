@@ -13,9 +13,12 @@ export function scanJsonStream(input: string): StreamSegment[] {
   const segments: StreamSegment[] = [];
   let textStart = 0;
   let i = 0;
+  // Each failed attempt rescans text; a budget keeps pathological input (thousands of
+  // unclosed `{"`) linear: once spent, the rest is returned as text.
+  const budget = { left: SCAN_BUDGET_PER_CHAR * input.length + 4096 };
   while (i < input.length) {
-    if (input[i] === '{' && looksLikeObjectStart(input, i)) {
-      const end = balancedObjectEnd(input, i);
+    if (input[i] === '{' && budget.left > 0 && looksLikeObjectStart(input, i)) {
+      const end = balancedObjectEnd(input, i, budget);
       if (end !== -1) {
         const raw = input.slice(i, end + 1);
         const value = parseObject(raw);
@@ -49,6 +52,8 @@ export function textOutsideObjects(input: string): string {
     .join('');
 }
 
+const SCAN_BUDGET_PER_CHAR = 32;
+
 // A JSON object starts with `{"` or `{}` (after optional whitespace). Checking this keeps the
 // scanner linear on ordinary text full of braces (Rust debug output, Mesh source snippets).
 function looksLikeObjectStart(input: string, at: number): boolean {
@@ -58,10 +63,11 @@ function looksLikeObjectStart(input: string, at: number): boolean {
 }
 
 /** Index of the `}` closing the object opened at `start`, or -1. Strings and escapes respected. */
-function balancedObjectEnd(input: string, start: number): number {
+function balancedObjectEnd(input: string, start: number, budget: { left: number }): number {
   let depth = 0;
   let inString = false;
   for (let j = start; j < input.length; j++) {
+    if (--budget.left < 0) return -1;
     const c = input[j];
     if (inString) {
       if (c === '\\') j++;

@@ -14,7 +14,8 @@ const MAX_MESSAGE = 240;
  * Order matters: paths before numbers (paths contain digits), addresses before numbers.
  */
 export function normalizeMessage(message: string): string {
-  let s = stripAnsi(message);
+  // Only the start matters for grouping; bounding it keeps the regexes cheap on huge lines.
+  let s = stripAnsi(message.slice(0, 4 * MAX_MESSAGE));
   // ariadne's anonymous source and Mesh panics: `<unknown>:3:7`, `<unknown>:0`.
   s = s.replace(/<(unknown|compiler)>(:\d+)+/g, '<$1>');
   // Absolute paths (Unix and Windows), including temp dirs: /tmp/mesher-triage-x1y2/project/main.mpl:3:7

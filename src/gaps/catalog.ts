@@ -100,7 +100,7 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     stage: 'compiler-crash',
     signaturePatterns: ['index out of bounds', 'snapshot_vec', 'TyVar.*(unresolved|out of bounds)'],
     trigger:
-      'Calling .to_string() on a value produced by List/Map/Set/String.collect(): its element type is a free type variable and the method lookup panics inside the unification table.',
+      'Calling .to_string() on a value produced by List/Map/Set/String.collect(): its element type is a free type variable and the method lookup panics inside the unification table (ena snapshot_vec index out of bounds; reproduced with the type checkers of both snapshots).',
     workaround: 'Format through interpolation ("${xs}") or use module functions such as List.length(xs).',
     status: { february: 'open', april: 'open' },
     detection: {
@@ -148,7 +148,7 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     kind: 'compiler',
     stage: 'wrong-output',
     signaturePatterns: ['send_after'],
-    trigger: 'Timer.send_after whose target is a service PID (from X.start()). The delivered message is the raw payload without a dispatch tag, so no cast handler runs: a silent no-op.',
+    trigger: 'Timer.send_after whose target is a service PID (from X.start(); typed Pid<()>, so only () type-checks as payload). The delivered message is the raw payload without a dispatch tag, so no cast handler runs: a silent no-op.',
     workaround: 'A ticker actor that calls Timer.sleep(ms) and then the service cast helper (e.g. Counter.bump(pid)), then tail-calls itself.',
     status: { february: 'open', april: 'open' },
     detection: {
@@ -177,8 +177,8 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     title: 'List.group_by does not exist',
     kind: 'compiler',
     stage: 'typecheck',
-    signaturePatterns: ['group_by'],
-    trigger: 'Calling List.group_by(xs, f): List has no group_by (only Query.group_by exists), and the error is a generic not-found rather than a missing-function hint.',
+    signaturePatterns: ['no method `group_by` on type `List`', 'group_by'],
+    trigger: 'Calling List.group_by(xs, f): List has no group_by (only Query.group_by exists); the type checker reports E0030 "no method `group_by` on type `List`".',
     workaround: 'Fold into Map<K, List<T>> by hand (check Map.has_key first, Map.get returns 0 on a miss), or group in SQL with Query.group_by.',
     status: { february: 'open', april: 'open' },
     detection: {

@@ -65,9 +65,10 @@ export function parseProbe(source: string, origin = 'probe'): Probe {
         key = value.trim();
         break;
       case 'open': {
-        const parts = value.split(OPEN_SEPARATOR);
-        const stage = parts[0]?.trim() ?? '';
-        const pattern = parts.slice(1).join(' — ').trim();
+        // Split at the first separator only: the pattern itself may contain dashes.
+        const sep = OPEN_SEPARATOR.exec(value);
+        const stage = (sep ? value.slice(0, sep.index) : value).trim();
+        const pattern = sep ? value.slice(sep.index + sep[0].length).trim() : '';
         if (!(STAGES as readonly string[]).includes(stage)) throw bad(`unknown stage '${stage}' in '# open:'`);
         if (!pattern) throw bad(`'# open:' needs '<stage> — <pattern>'`);
         try {

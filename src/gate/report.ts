@@ -33,8 +33,11 @@ export function countOutcomes(results: readonly GateResult[]): Record<GateOutcom
   return counts;
 }
 
-/** The strict-mode message for a fixed gap, with the sites to unwind. */
+/** The strict-mode message for a fixed gap, with the sites to unwind (or for a fixed bug). */
 export function fixedMessage(result: GateResult, version: string): string {
+  if (result.suite === 'open-bugs') {
+    return `${result.key} is fixed in ${version}: its stored repro builds and runs clean; run with --update to mark it fixed`;
+  }
   const head = `gap ${result.key} is fixed in ${version}: run with --update, and unwind the workarounds at:`;
   const sites = result.workaroundSites.length > 0 ? result.workaroundSites.map((s) => `  ${s}`) : ['  (no workaround sites found)'];
   return [head, ...sites].join('\n');
@@ -138,11 +141,13 @@ export function renderMarkdown(summary: GateSummary): string {
     '|---|---|---|---|',
     ...summary.results.map((r) => `| ${ICON[r.outcome]} | \`${r.key}\` ${md(r.title)} | ${r.outcome} | ${md(r.detail)} |`),
   ];
-  const fixed = summary.results.filter((r) => r.outcome === 'fixed');
+  const fixed = summary.results.filter((r) => r.outcome === 'fixed' && r.suite === 'known-gaps');
   for (const r of fixed) {
     out.push('', `### \`${r.key}\` is fixed: unwind the workarounds`, '');
     out.push(...(r.workaroundSites.length > 0 ? r.workaroundSites.map((s) => `- \`${s}\``) : ['- no workaround sites found in the scanned code']));
   }
-  if (fixed.length > 0) out.push('', 'Run `mesher-triage gate --update` to record the fixes in the journal.');
+  const fixedBugs = summary.results.filter((r) => r.outcome === 'fixed' && r.suite === 'open-bugs');
+  if (fixedBugs.length > 0) out.push('', `Fixed bugs (their stored repros build and run clean): ${fixedBugs.map((r) => `\`${r.key}\``).join(', ')}.`);
+  if (fixed.length + fixedBugs.length > 0) out.push('', 'Run `mesher-triage gate --update` to record the fixes in the journal.');
   return `${out.join('\n')}\n`;
 }

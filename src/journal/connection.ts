@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { ExitCode, UserError } from '../types/index.js';
 
 export type Db = Database.Database;
+export type Statement = Database.Statement<unknown[], unknown>;
 
 /** How long SQLite itself waits on a lock before reporting SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5_000;

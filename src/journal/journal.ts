@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { ExitCode, UserError, type KnownGap, type Verdict, type VerdictClass } from '../types/index.js';
-import { DEFAULT_LOCK_TIMEOUT_MS, immediateTransaction, journalError, type Db } from './connection.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, immediateTransaction, journalError, type Db, type Statement } from './connection.js';
 import { contentHash, fingerprint } from './fingerprint.js';
 import * as gapStore from './gap-store.js';
 import { openDatabase } from './open.js';
@@ -87,14 +87,14 @@ export class Journal {
     const actor = input.actor ?? SYSTEM_ACTOR;
     const output = capOutput(input.rawOutput ?? '');
     const result = this.write(() => {
-      let row = this.db.prepare('SELECT * FROM bugs WHERE signature_version = ? AND signature = ?').get(key.signatureVersion, key.signature) as
+      let row = this.stmt('SELECT * FROM bugs WHERE signature_version = ? AND signature = ?').get(key.signatureVersion, key.signature) as
         | BugRow
         | undefined;
       const isNew = row === undefined;
       if (!row) {
         const id = Number(
-          this.db
-            .prepare(
+          this
+            .stmt(
               `INSERT INTO bugs (fingerprint, signature, signature_version, stage, code, message, first_seen, last_seen)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
             )
@@ -104,8 +104,8 @@ export class Journal {
         row = this.bugRow(id);
       }
       const occurrenceId = Number(
-        this.db
-          .prepare(
+        this
+          .stmt(
             `INSERT INTO occurrences (bug_id, seen_at, source_path, compiler_path, compiler_version, compiler_dialect, raw_output, output_truncated)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
           )
@@ -120,8 +120,8 @@ export class Journal {
             output.truncated ? 1 : 0,
           ).lastInsertRowid,
       );
-      this.db
-        .prepare(
+      this
+        .stmt(
           `UPDATE bugs SET occurrence_count = occurrence_count + 1,
              first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE id = ?`,
         )
@@ -171,14 +171,14 @@ export class Journal {
       if (change.workaround !== undefined) {
         const next = change.workaround.trim() === '' ? null : change.workaround;
         if (next !== row.workaround) {
-          this.db.prepare('UPDATE bugs SET workaround = ? WHERE id = ?').run(next, bugId);
+          this.stmt('UPDATE bugs SET workaround = ? WHERE id = ?').run(next, bugId);
           changes.push(this.addHistory(bugId, change.actor, 'workaround', row.workaround, next, note));
         }
       }
       if (change.fixedIn !== undefined) {
         const next = change.fixedIn.trim() === '' ? null : change.fixedIn.trim();
         if (next !== row.fixed_in) {
-          this.db.prepare('UPDATE bugs SET fixed_in = ? WHERE id = ?').run(next, bugId);
+          this.stmt('UPDATE bugs SET fixed_in = ? WHERE id = ?').run(next, bugId);
           changes.push(this.addHistory(bugId, change.actor, 'fixed-in', row.fixed_in, next, note));
         }
       }
@@ -189,7 +189,7 @@ export class Journal {
 
   findBug(bugId: number): BugDetail | undefined {
     return this.read(() => {
-      const row = this.db.prepare('SELECT * FROM bugs WHERE id = ?').get(bugId) as BugRow | undefined;
+      const row = this.stmt('SELECT * FROM bugs WHERE id = ?').get(bugId) as BugRow | undefined;
       return row ? this.detail(row) : undefined;
     });
   }
@@ -202,8 +202,8 @@ export class Journal {
 
   listBugs(filter: BugFilter = {}): BugSummary[] {
     return this.read(() => {
-      const rows = this.db
-        .prepare(
+      const rows = this
+        .stmt(
           `SELECT * FROM bugs WHERE (@status IS NULL OR status = @status) AND (@class IS NULL OR verdict_class = @class)
            ORDER BY last_seen DESC, id DESC`,
         )
@@ -218,12 +218,12 @@ export class Journal {
       const byClass = Object.fromEntries(VERDICT_CLASSES.map((c) => [c, 0])) as JournalStats['byClass'];
       const byStage: Record<string, number> = {};
       type Count = { k: string; n: number };
-      for (const r of this.db.prepare('SELECT status AS k, count(*) AS n FROM bugs GROUP BY status').all() as Count[]) byStatus[r.k as keyof typeof byStatus] = r.n;
-      for (const r of this.db.prepare('SELECT verdict_class AS k, count(*) AS n FROM bugs GROUP BY verdict_class').all() as Count[]) byClass[r.k as VerdictClass] = r.n;
-      for (const r of this.db.prepare('SELECT stage AS k, count(*) AS n FROM bugs GROUP BY stage ORDER BY stage').all() as Count[]) byStage[r.k] = r.n;
-      const count = (sql: string): number => Number(this.db.prepare(sql).pluck().get());
+      for (const r of this.stmt('SELECT status AS k, count(*) AS n FROM bugs GROUP BY status').all() as Count[]) byStatus[r.k as keyof typeof byStatus] = r.n;
+      for (const r of this.stmt('SELECT verdict_class AS k, count(*) AS n FROM bugs GROUP BY verdict_class').all() as Count[]) byClass[r.k as VerdictClass] = r.n;
+      for (const r of this.stmt('SELECT stage AS k, count(*) AS n FROM bugs GROUP BY stage ORDER BY stage').all() as Count[]) byStage[r.k] = r.n;
+      const count = (sql: string): number => Number(this.stmt(sql).pluck().get());
       const perDialect = (status: string): Record<string, number> => {
-        const rows = this.db.prepare('SELECT dialect AS k, count(*) AS n FROM gap_dialects WHERE status = ? GROUP BY dialect ORDER BY dialect').all(status) as Count[];
+        const rows = this.stmt('SELECT dialect AS k, count(*) AS n FROM gap_dialects WHERE status = ? GROUP BY dialect ORDER BY dialect').all(status) as Count[];
         return Object.fromEntries(rows.map((r) => [r.k, r.n]));
       };
       return {
@@ -244,7 +244,7 @@ export class Journal {
         format: 'mesher-triage-journal' as const,
         schemaVersion: SCHEMA_VERSION,
         exportedAt: this.now().toISOString(),
-        bugs: (this.db.prepare('SELECT * FROM bugs ORDER BY id').all() as BugRow[]).map((row) => this.detail(row)),
+        bugs: (this.stmt('SELECT * FROM bugs ORDER BY id').all() as BugRow[]).map((row) => this.detail(row)),
         gaps: gapStore.listGaps(this.db),
         gapEvents: gapStore.gapEvents(this.db),
       }))(),
@@ -282,6 +282,17 @@ export class Journal {
 
   // Internals --------------------------------------------------------------------------
 
+  /** Prepared statements are compiled once per connection (a statement used with pluck() is only ever plucked). */
+  private readonly statements = new Map<string, Statement>();
+  private stmt(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare<unknown[], unknown>(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   private write<T>(body: () => T): T {
     try {
       return immediateTransaction(this.db, body, this.lockTimeoutMs);
@@ -299,11 +310,11 @@ export class Journal {
   }
 
   private bugRow(id: number): BugRow {
-    return this.db.prepare('SELECT * FROM bugs WHERE id = ?').get(id) as BugRow;
+    return this.stmt('SELECT * FROM bugs WHERE id = ?').get(id) as BugRow;
   }
 
   private requireBug(id: number): BugRow {
-    const row = this.db.prepare('SELECT * FROM bugs WHERE id = ?').get(id) as BugRow | undefined;
+    const row = this.stmt('SELECT * FROM bugs WHERE id = ?').get(id) as BugRow | undefined;
     if (!row) throw unknownBug(id);
     return row;
   }
@@ -314,7 +325,7 @@ export class Journal {
     // Follow the target's duplicate chain: pointing back at this bug would make a cycle.
     let cursor: number | null = target;
     for (let hops = 0; cursor !== null && hops < 10_000; hops++) {
-      const row = this.db.prepare('SELECT id, duplicate_of FROM bugs WHERE id = ?').get(cursor) as { id: number; duplicate_of: number | null } | undefined;
+      const row = this.stmt('SELECT id, duplicate_of FROM bugs WHERE id = ?').get(cursor) as { id: number; duplicate_of: number | null } | undefined;
       if (!row) throw unknownBug(cursor);
       if (row.duplicate_of === id) throw new UserError(`bug #${target} is already a duplicate of #${id}`, ExitCode.USAGE, 'mark the other one instead');
       cursor = row.duplicate_of;
@@ -331,41 +342,41 @@ export class Journal {
     note: string | null,
     fromDuplicateOf: number | null = null,
   ): HistoryEntry {
-    this.db.prepare('UPDATE bugs SET status = ?, duplicate_of = ? WHERE id = ?').run(to, duplicateOf, id);
+    this.stmt('UPDATE bugs SET status = ?, duplicate_of = ? WHERE id = ?').run(to, duplicateOf, id);
     return this.addHistory(id, actor, 'status', formatStatus(from, fromDuplicateOf), formatStatus(to, duplicateOf), note);
   }
 
   private applyVerdict(row: BugRow, verdict: Verdict, actor: string): void {
     if (!VERDICT_CLASSES.includes(verdict.class)) throw new UserError(`unknown verdict class '${String(verdict.class)}'`, ExitCode.INPUT);
     const confidence = Math.min(1, Math.max(0, Number.isFinite(verdict.confidence) ? verdict.confidence : 0));
-    this.db
-      .prepare('UPDATE bugs SET verdict_class = ?, verdict_confidence = ?, verdict_reasons = ?, gap_key = ? WHERE id = ?')
+    this
+      .stmt('UPDATE bugs SET verdict_class = ?, verdict_confidence = ?, verdict_reasons = ?, gap_key = ? WHERE id = ?')
       .run(verdict.class, confidence, JSON.stringify(verdict.reasons ?? []), verdict.gapKey ?? null, row.id);
     if (verdict.class !== row.verdict_class) this.addHistory(row.id, actor, 'class', row.verdict_class, verdict.class, verdict.reasons?.[0] ?? null);
   }
 
   private storeRepro(id: number, repro: ReadonlyMap<string, string>, actor: string): void {
-    const before = this.db.prepare('SELECT repro_bytes FROM bugs WHERE id = ?').pluck().get(id) as number | null;
-    this.db.prepare('DELETE FROM repro_files WHERE bug_id = ?').run(id);
-    const insert = this.db.prepare('INSERT INTO repro_files (bug_id, path, content) VALUES (?, ?, ?)');
+    const before = this.stmt('SELECT repro_bytes FROM bugs WHERE id = ?').pluck().get(id) as number | null;
+    this.stmt('DELETE FROM repro_files WHERE bug_id = ?').run(id);
+    const insert = this.stmt('INSERT INTO repro_files (bug_id, path, content) VALUES (?, ?, ?)');
     for (const [path, content] of repro) insert.run(id, path, content);
     const bytes = reproBytes(repro);
-    this.db.prepare('UPDATE bugs SET repro_bytes = ? WHERE id = ?').run(bytes, id);
+    this.stmt('UPDATE bugs SET repro_bytes = ? WHERE id = ?').run(bytes, id);
     this.addHistory(id, actor, 'repro', before === null ? null : `${before} bytes`, `${bytes} bytes in ${repro.size} file(s)`, null);
   }
 
   private addHistory(id: number, actor: string, field: string, from: string | null, to: string | null, note: string | null): HistoryEntry {
     const at = this.now().toISOString();
-    this.db
-      .prepare('INSERT INTO bug_history (bug_id, at, actor, field, from_value, to_value, note) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    this
+      .stmt('INSERT INTO bug_history (bug_id, at, actor, field, from_value, to_value, note) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(id, at, actor, field, from, to, note);
     return { at, actor, field, from, to, note };
   }
 
   private detail(row: BugRow): BugDetail {
-    const files = this.db.prepare('SELECT path, content FROM repro_files WHERE bug_id = ? ORDER BY path').all(row.id) as Array<{ path: string; content: string }>;
-    const occurrences = this.db.prepare('SELECT * FROM occurrences WHERE bug_id = ? ORDER BY seen_at, id').all(row.id) as OccurrenceRow[];
-    const history = this.db.prepare('SELECT * FROM bug_history WHERE bug_id = ? ORDER BY id').all(row.id) as HistoryRow[];
+    const files = this.stmt('SELECT path, content FROM repro_files WHERE bug_id = ? ORDER BY path').all(row.id) as Array<{ path: string; content: string }>;
+    const occurrences = this.stmt('SELECT * FROM occurrences WHERE bug_id = ? ORDER BY seen_at, id').all(row.id) as OccurrenceRow[];
+    const history = this.stmt('SELECT * FROM bug_history WHERE bug_id = ? ORDER BY id').all(row.id) as HistoryRow[];
     return {
       ...toBugSummary(row),
       repro: Object.fromEntries(files.map((f) => [f.path, f.content])),

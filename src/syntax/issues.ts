@@ -30,7 +30,7 @@ export interface FoundIssue {
  */
 export function issuesIn(node: MeshNode, source: string): FoundIssue[] {
   if (node.isMissing) return [{ index: node.start, kind: 'missing', message: missingMessage(node) }];
-  const found: FoundIssue[] = [{ index: node.start, kind: 'error', message: errorMessage(node, source) }];
+  const found: FoundIssue[] = [{ kind: 'error', ...describeError(node, source) }];
   walk(node, (inner) => {
     if (inner !== node && inner.isMissing) found.push({ index: inner.start, kind: 'missing', message: missingMessage(inner) });
   });
@@ -52,19 +52,17 @@ function missingMessage(node: MeshNode): string {
   return node.named ? `missing ${node.type.replace(/_/g, ' ')}` : `missing \`${node.type}\``;
 }
 
-function errorMessage(node: MeshNode, source: string): string {
-  if (node.start >= source.length) return 'unexpected end of file';
+/** Message and position of an ERROR node: the first unexpected token, or the unclosed `do`. */
+function describeError(node: MeshNode, source: string): { index: number; message: string } {
+  if (node.start >= source.length) return { index: node.start, message: 'unexpected end of file' };
   const unclosed = source.slice(node.end).trim() === '' ? unclosedBlock(node) : undefined;
-  if (unclosed) {
-    const { line, column } = new LineIndex(source).position(unclosed.start);
-    return `unexpected end of file: \`do\` at ${line}:${column} has no matching \`end\``;
-  }
+  if (unclosed) return { index: unclosed.start, message: 'unexpected end of file: this `do` has no matching `end`' };
   const leaf = node.children.length > 0 ? firstLeaf(node) : node;
   let text = source.slice(leaf.start, leaf.end);
   if (text.trim() === '') text = source.slice(node.start, node.end).trim().split(/\s+/)[0] ?? '';
-  if (text === '') return 'unexpected input';
+  if (text === '') return { index: node.start, message: 'unexpected input' };
   const oneLine = truncate(text.replace(/\r?\n[\s\S]*$/, ''), 30);
-  return `unexpected \`${oneLine}\``;
+  return { index: node.start, message: `unexpected \`${oneLine}\`` };
 }
 
 /** For an ERROR running to the end of the file: the innermost `do` never closed by `end`. */

@@ -207,4 +207,4 @@ export const FIELDS_BY_KIND: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Anonymous word tokens (keywords) of the grammar. */
-export const KEYWORDS: ReadonlySet<string> = new Set(["actor","after","and","as","assert_receive","call","case","cast","child","def","deriving","do","else","end","false","fn","for","from","if","impl","import","in","interface","json","let","match","module","not","or","receive","return","self","service","struct","supervisor","terminate","true","type","when","where","while"]);
+export const KEYWORDS: ReadonlySet<string> = new Set(["actor","after","alias","and","as","assert_receive","break","call","case","cast","child","cond","continue","def","deriving","do","else","end","false","fn","for","from","if","impl","import","in","interface","json","let","match","module","nil","not","or","pub","receive","return","self","service","struct","supervisor","terminate","trait","trap","true","type","when","where","while","with"]);

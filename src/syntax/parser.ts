@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type TreeSitter from 'tree-sitter';
 import { ExitCode, UserError } from '../types/index.js';
 import { issuesIn, toIssues, type FoundIssue } from './issues.js';
+import { FIELDS_BY_KIND } from './node-kinds.generated.js';
 import type { MeshNode, ParsedFile } from './types.js';
 
 /** The only place that loads tree-sitter and the Mesh grammar (lazily, on first parse). */
@@ -122,8 +123,7 @@ const fieldById: Array<string | null | undefined> = [];
  * 10,000-level tree cannot overflow the JS stack. The node binding feeds the source as
  * UTF-16 and reports indices in UTF-16 code units, i.e. JS string indices.
  * Every property read is a native call, so they are kept few: names come from id caches,
- * only leaves are asked for their range (a parent spans exactly from its first child's
- * start to its last child's end), and MISSING is only asked for when the tree has errors.
+ * and MISSING is only asked for when the tree has errors.
  */
 export function snapshot(node: TreeSitter.SyntaxNode): MeshNode {
   const cursor = node.walk();
@@ -133,12 +133,17 @@ export function snapshot(node: TreeSitter.SyntaxNode): MeshNode {
     const typeId = cursor.nodeTypeId;
     let kind = kindById[typeId];
     if (!kind) kind = kindById[typeId] = { type: cursor.nodeType, named: cursor.nodeIsNamed };
-    const fieldId = cursor.currentFieldId;
-    let field = fieldById[fieldId];
-    if (field === undefined) field = fieldById[fieldId] = cursor.currentFieldName || null;
+    const parent = open[open.length - 1];
+    // Most parents (blocks, argument lists, strings) have no fields: skip the native call.
+    let field: string | null = null;
+    if (parent && FIELDS_BY_KIND[parent.type] !== undefined) {
+      const fieldId = cursor.currentFieldId;
+      const known = fieldById[fieldId];
+      field = known !== undefined ? known : (fieldById[fieldId] = cursor.currentFieldName || null);
+    }
     const built: Building = {
       type: kind.type,
-      field: open.length === 0 ? null : field,
+      field,
       start: 0,
       end: 0,
       named: kind.named,
@@ -146,7 +151,6 @@ export function snapshot(node: TreeSitter.SyntaxNode): MeshNode {
       isMissing: hasError ? cursor.nodeIsMissing : false,
       children: NO_CHILDREN,
     };
-    const parent = open[open.length - 1];
     if (parent) {
       if (parent.children === NO_CHILDREN) parent.children = [built];
       else parent.children.push(built);
@@ -156,14 +160,9 @@ export function snapshot(node: TreeSitter.SyntaxNode): MeshNode {
   /** Closes the innermost open node; the cursor is on it. */
   const leave = (): Building => {
     const built = open.pop()!;
-    const kids = built.children;
-    if (kids.length === 0) {
-      built.start = cursor.startIndex;
-      built.end = cursor.endIndex;
-    } else {
-      built.start = kids[0]!.start;
-      built.end = kids[kids.length - 1]!.end;
-    }
+    // Parents too: hidden tokens (newlines) can widen a node past its visible children.
+    built.start = cursor.startIndex;
+    built.end = cursor.endIndex;
     return built;
   };
   enter();

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIGNATURE_VERSION, makeSignature } from '../../src/classify/index.js';
 import { GAP_CATALOG, loadProbe, type Probe } from '../../src/gaps/index.js';
 import { selectShard } from '../../src/gate/shard.js';
 import type { KnownGap } from '../../src/types/index.js';
@@ -292,7 +293,7 @@ describe('mesher-triage gate --shard (February double with a regression and a ch
     if (others.includes(CHANGED)) return; // both in one shard: the changed one keeps failing by design
     const journal = journalIn(`shard-${index}`);
     const update = await cli(['gate', '--meshc', broken, '--journal', journal, '--jobs', '2', '--shard', `${index}/3`, '--update', '--json']);
-    expect(update.code).toBe(1);
+    expect(update.code, update.stderr).toBe(1);
     const exported = JSON.parse((await cli(['journal', 'export', '--format', 'json', '--journal', journal])).stdout) as {
       gaps: Array<{ key: string; dialects: Array<{ dialect: string; status: string; regressedIn: string | null }> }>;
     };
@@ -307,7 +308,7 @@ describe('mesher-triage gate --shard (February double with a regression and a ch
 describe('mesher-triage gate setup and usage errors', () => {
   it('a missing compiler is a setup error (exit 5), reported in the JUnit file too', async () => {
     const run = await cli(['gate', '--meshc', join(work, 'no-such-meshc'), '--journal', journalIn('missing'), '--junit', 'missing/gate.xml']);
-    expect(run.code).toBe(5);
+    expect(run.code, run.stderr).toBe(5);
     expect(run.stderr).toMatch(/^error: /m);
     const [suite] = suitesOf(xml(join(work, 'missing/gate.xml')));
     expect(Number(suite!.errors)).toBe(1);
@@ -325,6 +326,69 @@ describe('mesher-triage gate setup and usage errors', () => {
     [['--dialect', 'june']],
   ])('%j is a usage error (exit 2)', async (args) => {
     const run = await cli(['gate', '--meshc', february, '--journal', journalIn('usage'), ...args]);
-    expect(run.code).toBe(2);
+    expect(run.code, run.stderr).toBe(2);
+  });
+});
+
+describe('mesher-triage gate --all-bugs (open compiler bugs re-checked from their stored repros)', () => {
+  // Three compiler crashes recorded in the journal; the "new" compiler still crashes on the
+  // first, builds the second clean, and fails the third another way.
+  const BUGS = [
+    { marker: 'bug-still-open', message: 'index out of bounds: the len is 0 but the index is 0', now: 'still-open' },
+    { marker: 'bug-now-fixed', message: 'called `Option::unwrap()` on a `None` value', now: 'fixed' },
+    { marker: 'bug-now-changed', message: 'attempt to subtract with overflow', now: 'changed' },
+  ] as const;
+  let journal: string;
+  let meshc: string;
+  const ids: number[] = [];
+
+  beforeAll(async () => {
+    journal = journalIn('bugs');
+    for (const bug of BUGS) {
+      const dir = join(work, 'bugs-repro', bug.marker);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'main.mpl'), `# ${bug.marker}: a repro written for the gate e2e test\nfn main() do\n  println("ran")\nend\n`);
+      writeFileSync(
+        join(dir, 'reduce.json'),
+        JSON.stringify({
+          symptom: { stage: 'compiler-crash', code: '', message: bug.message, signature: makeSignature('compiler-crash', '', bug.message), signatureVersion: SIGNATURE_VERSION, generic: false },
+          verdict: { class: 'compiler', confidence: 0.95, reasons: ['meshc panicked'] },
+          compiler: { path: '/opt/old/meshc', version: '0.1.0', dialect: 'february' },
+        }),
+      );
+      const added = await cli(['journal', 'add', dir, '--journal', journal, '--json']);
+      expect(added.code, added.stderr).toBe(0);
+      ids.push((JSON.parse(added.stdout) as { bugId: number }).bugId);
+    }
+    const rules: FakeRule[] = [
+      { name: 'still crashes', when: { source: BUGS[0].marker }, then: { build: { kind: 'panic', message: BUGS[0].message } } },
+      { name: 'crashes differently', when: { source: BUGS[2].marker }, then: { build: { kind: 'llvm-verify', text: 'PHI node entries do not match predecessors!\n' } } },
+    ];
+    const fake = await makeFakeMeshc({ dialect: 'february', version: '0.1.1-bugs', rules });
+    fakes.push(fake);
+    meshc = fake.path;
+  });
+
+  it('still-open / fixed / changed per bug, in the shard that holds it; --update marks the fixed one fixed', async () => {
+    const keys = [...probes.map((p) => p.key), ...ids.map((id) => `bug-${id}`)];
+    const count = 10;
+    const shardOf = (key: string): number => [...Array(count).keys()].map((i) => i + 1).find((i) => selectShard(keys, (k) => k, { index: i, count }).includes(key))!;
+    const shardsToRun = [...new Set(ids.map((id) => shardOf(`bug-${id}`)))];
+    const seen: Record<string, string> = {};
+    for (const index of shardsToRun) {
+      // No gap rules: the gap probes in these shards fail the gate too, so only the bug rows are asserted.
+      const run = await cli(['gate', '--meshc', meshc, '--journal', journal, '--jobs', '2', '--all-bugs', '--shard', `${index}/${count}`, '--json']);
+      const report = JSON.parse(run.stdout) as JsonReport;
+      expect(run.code, run.stderr).toBe(1);
+      for (const r of report.results.filter((r) => r.suite === 'open-bugs')) seen[r.key] = r.outcome;
+    }
+    expect(seen).toEqual(Object.fromEntries(BUGS.map((b, i) => [`bug-${ids[i]}`, b.now])));
+    // Shards are computed from the same journal state (as parallel CI jobs see it), so record afterwards.
+    const update = await cli(['gate', '--meshc', meshc, '--journal', journal, '--jobs', '2', '--all-bugs', '--update', '--shard', `${shardOf(`bug-${ids[1]}`)}/${count}`, '--json']);
+    expect((JSON.parse(update.stdout) as { updates: unknown[] }).updates).toContainEqual({ kind: 'bug-fixed', key: `bug-${ids[1]}` });
+    const shown = await cli(['journal', 'show', String(ids[1]), '--journal', journal, '--json']);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ status: 'fixed', fixedIn: '0.1.1-bugs' });
+    const stillOpen = await cli(['journal', 'show', String(ids[0]), '--journal', journal, '--json']);
+    expect(JSON.parse(stillOpen.stdout)).toMatchObject({ status: 'open' });
   });
 });

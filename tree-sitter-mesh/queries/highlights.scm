@@ -1,6 +1,6 @@
-; Syntax highlighting for Mesh. Later patterns win over earlier ones in most
-; editors (Neovim takes the last match, tree-sitter-cli the first), so the
-; general `identifier` rule sits at the end.
+; Syntax highlighting for Mesh. When two patterns capture the same node the
+; later one wins (tree-sitter-cli and Neovim agree on this), so general
+; patterns come before specific ones. Checked by test/highlight/*.mpl.
 
 ; ---------------------------------------------------------------- comments
 (comment) @comment
@@ -53,10 +53,10 @@
 (qualified_name name: (identifier) @constructor)
 
 ; ---------------------------------------------------------------- calls
+(field_access field: (identifier) @property)
 (call_expression function: (identifier) @function.call)
 (call_expression
   function: (field_access field: (identifier) @function.method.call))
-(field_access field: (identifier) @property)
 
 ; ---------------------------------------------------------------- keywords
 [

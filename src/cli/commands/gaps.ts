@@ -83,6 +83,7 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   }
   const format = flags.format as ScanFormat;
   const result = await scanPaths(paths, scanOptions(flags));
+  if (result.files.length === 0) printWarning(`no Mesh files (.mpl, .mesh) found in ${paths.join(', ')}`);
   for (const file of result.filesWithSyntaxErrors) printWarning(`${file} has syntax errors; findings there may be incomplete`);
   let report: string;
   if (format === 'json') report = `${JSON.stringify(renderJson(result), null, 2)}\n`;

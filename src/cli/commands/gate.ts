@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import chalk from 'chalk';
-import { GAP_CATALOG, loadProbe, scanPaths } from '../../gaps/index.js';
+import { GAP_CATALOG, loadProbe, probePath, scanPaths } from '../../gaps/index.js';
 import { isFailure, type GateOutcome } from '../../gate/outcome.js';
 import { countOutcomes, fixedMessage, renderJUnit, renderMarkdown, type GateResult, type GateSummary } from '../../gate/report.js';
 import { runProbeProgram, runProgram, type MeshcRunnerOptions } from '../../gate/probe-runner.js';
@@ -214,12 +214,18 @@ function humanReport(summary: GateSummary, version: string, updates: JournalUpda
     const mark = isFailure(r.outcome, summary.strict) ? '✗' : r.outcome === 'fixed' ? '!' : ' ';
     lines.push(`${PAINT[r.outcome](`${mark} ${r.outcome}`.padEnd(12))}${r.key.padEnd(keyWidth + 2)}${r.detail}`);
   }
-  const fixed = summary.results.filter((r) => r.outcome === 'fixed' && r.suite === 'known-gaps');
-  if (fixed.length > 0) lines.push('');
-  for (const r of fixed) {
-    const text = fixedMessage(r, version);
-    lines.push(summary.strict ? chalk.magenta(text) : `${chalk.yellow('warning:')} ${text}`);
+  const notes: string[] = [];
+  for (const r of summary.results) {
+    if (r.outcome === 'fixed') {
+      const text = fixedMessage(r, version);
+      notes.push(summary.strict ? chalk.magenta(text) : `${chalk.yellow('warning:')} ${text}`);
+    } else if (r.outcome === 'changed' && r.suite === 'known-gaps') {
+      notes.push(chalk.red(`gap ${r.key} fails another way: find out whether it is a new bug, then update the probe's # open: line (${probePath(r.key)})`));
+    } else if (r.outcome === 'regressed') {
+      notes.push(chalk.red(`${r.key} was recorded fixed and fails again: report the regression; --update records it (the gap is open again)`));
+    }
   }
+  if (notes.length > 0) lines.push('', ...notes);
   if (updates.length > 0) {
     lines.push('', chalk.bold('recorded in the journal:'));
     for (const u of updates) lines.push(`  ${u.kind} ${u.key} (${version})`);

@@ -96,6 +96,12 @@ export async function runReduce(inputPath: string, options: ReduceCliOptions): P
       onBest: (best) => writer.save(best),
       reproduceHint: (check) => reproduceCommand(inputPath, kind, options.test, check),
     });
+  } catch (err) {
+    // A single file is reduced as main.mpl; name it as the user did.
+    if (err instanceof UserError && kind === 'file' && err.message.startsWith('main.mpl ')) {
+      throw new UserError(`${inputPath}${err.message.slice('main.mpl'.length)}`, err.exitCode, err.hint);
+    }
+    throw err;
   } finally {
     process.removeListener('SIGINT', onSigint);
     progress.done();

@@ -9,8 +9,9 @@ export function moduleIndexByName(modules: readonly ModuleFacts[]): Map<string, 
 }
 
 /**
- * Modules in dependency order (imported modules before their importers), ties broken by
- * meshc's file order; the entry module (no name) goes last. Iterative DFS, so long import
+ * Modules in dependency order (imported modules before their importers): a depth-first walk
+ * of the imports from the entry file, in the order they are written, then the modules it does
+ * not reach, in meshc's file order; the entry module (no name) goes last. Iterative DFS, so long import
  * chains are fine. A cycle or a self-import is a UserError, as it is for meshc.
  */
 export function dependencyOrder(modules: readonly ModuleFacts[]): number[] {
@@ -29,7 +30,9 @@ export function dependencyOrder(modules: readonly ModuleFacts[]): number[] {
   });
   const state = new Array<0 | 1 | 2>(modules.length).fill(0); // 0 new, 1 on stack, 2 done
   const order: number[] = [];
-  const starts = modules.map((m) => m.index).sort((a, b) => Number(modules[a]!.file.module === null) - Number(modules[b]!.file.module === null) || a - b);
+  // From the entry first, so definitions follow its imports; then anything it does not reach.
+  const entry = modules.find((m) => m.file.module === null)?.index;
+  const starts = [...(entry === undefined ? [] : [entry]), ...modules.map((m) => m.index).filter((i) => i !== entry)];
   for (const start of starts) {
     if (state[start] !== 0) continue;
     const stack: Array<{ node: number; next: number }> = [{ node: start, next: 0 }];
@@ -58,5 +61,7 @@ export function dependencyOrder(modules: readonly ModuleFacts[]): number[] {
       }
     }
   }
+  // The entry goes last even when other modules are not reachable from it.
+  if (entry !== undefined) order.push(...order.splice(order.indexOf(entry), 1));
   return order;
 }

@@ -1,7 +1,6 @@
 import type { Edit, MeshNode } from '../types.js';
 import { childByField, nodeText } from '../walk.js';
 import type { Definition, ModuleFacts, Namespace } from './model.js';
-import { modulePathText } from './model.js';
 
 /**
  * Rewrites the references of one module for the flattened file, scope-aware:

@@ -17,6 +17,12 @@ describe('scanJsonStream', () => {
     expect(jsonObjects(input)).toEqual(objects);
   });
 
+  it('stays linear on pathological input (many unclosed objects) and still returns all text', () => {
+    const input = '{"a":['.repeat(50_000) + '{"ok":1}';
+    const segments = scanJsonStream(input);
+    expect(segments.map((s) => (s.kind === 'text' ? s.text : s.raw)).join('')).toBe(input);
+  });
+
   it('replaces each object by a line break in the text view', () => {
     expect(textOutsideObjects('{"a":1}  Compiled: x\n')).toBe('\n  Compiled: x\n');
   });

@@ -68,6 +68,11 @@ describe('parseProbe', () => {
     expect(probe.mode).toBe('build-run');
   });
 
+  it('splits # open: at the first separator only and accepts ASCII dashes', () => {
+    const p = parseProbe('# gap: x\n# open: wrong-output -- ^a - b — c$\n# fixed-output: 1\n');
+    expect(p.open).toEqual([{ stage: 'wrong-output', pattern: '^a - b — c$' }]);
+  });
+
   it('rejects incomplete or invalid headers with a UserError', () => {
     expect(() => parseProbe('fn main() do\nend\n')).toThrow(UserError);
     expect(() => parseProbe('# gap: x\n# fixed-output: 1\n')).toThrow(/open/);

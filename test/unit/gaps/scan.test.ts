@@ -62,6 +62,36 @@ describe('scanSource', () => {
   });
 });
 
+describe('predicate refinements', () => {
+  const keysOf = (src: string, key: string) => scanSource(src, 'm.mpl', { includeFixed: true }).filter((f) => f.gapKey === key && f.kind === 'risky');
+
+  it('flags only multi-line parenthesised imports and pub type aliases for formatter damage', () => {
+    expect(keysOf('from A import b, c\n', 'formatter-damage')).toEqual([]);
+    expect(keysOf('from A import (b, c)\n', 'formatter-damage')).toEqual([]);
+    expect(keysOf('from A import (\n  b,\n  c,\n)\n', 'formatter-damage')).toHaveLength(1);
+    expect(keysOf('pub type Id = Int\n', 'formatter-damage')).toHaveLength(1);
+    expect(keysOf('type Id = Int\n', 'formatter-damage')).toEqual([]);
+  });
+
+  it('does not flag an unannotated export whose parameters are pinned by typed calls', () => {
+    const pinned = 'fn need(req :: Request) -> String do\n  "x"\nend\npub fn handle(req) do\n  need(req)\nend\npub fn body(req) do\n  Request.body(req)\nend\n';
+    expect(keysOf(pinned, 'cross-module-poly-export')).toEqual([]);
+    expect(keysOf('pub fn same(x) do\n  x\nend\n', 'cross-module-poly-export')).toHaveLength(1);
+  });
+
+  it('finds branching (state, reply) tuples through case arms and else-if chains', () => {
+    const viaCase = 'service S do\n  fn init() -> Int do\n    0\n  end\n  call Get(k :: Int) :: Int do |n|\n    case k do\n      0 -> (n, 0)\n      _ -> (n + 1, k)\n    end\n  end\nend\n';
+    expect(keysOf(viaCase, 'service-branch-tuples')).toHaveLength(1);
+    const single = 'service S do\n  fn init() -> Int do\n    0\n  end\n  call Get(k :: Int) :: Int do |n|\n    let next = if k > 0 do n + 1 else n end\n    (next, next)\n  end\nend\n';
+    expect(keysOf(single, 'service-branch-tuples')).toEqual([]);
+  });
+
+  it('reports a reused case binder at its second binding only', () => {
+    const src = 'fn f(a, b) do\n  case a do\n    Ok(v) -> v\n    Err(_) -> 0\n  end\n  case b do\n    Ok(v) -> v\n    Err(_) -> 0\n  end\nend\n';
+    expect(keysOf(src, 'case-binder-reuse').map((f) => [f.line, f.column])).toEqual([[7, 8]]);
+  });
+});
+
 describe('scan options', () => {
   const trailing = 'fn f(xs) do\n  xs |>\n    List.reverse()\nend\n';
 

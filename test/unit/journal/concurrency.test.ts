@@ -75,7 +75,7 @@ describe('many processes, one journal', () => {
     const result = await writer.finished;
     expect(result.signal).toBe('SIGKILL');
     const acknowledged = result.stdout.split('\n').filter((line) => /^\d+$/.test(line)).map(Number);
-    expect(acknowledged.length).toBeGreaterThan(300);
+    expect(acknowledged.length).toBeGreaterThanOrEqual(300);
 
     const journal = openJournal(db); // must open cleanly: no corruption, no stale lock
     const stored = new Set(journal.exportAll().bugs.flatMap((b) => b.occurrences.map((o) => o.id)));

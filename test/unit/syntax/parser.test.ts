@@ -1,9 +1,13 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   childByField,
   findAll,
+  isMeshFile,
   loadGrammar,
   nodeText,
+  parseFile,
   parseSource,
   query,
   toSExpression,
@@ -18,24 +22,36 @@ import { UserError } from '../../../src/types/index.js';
 
 const HELLO = 'fn main() do\n  let greeting = "héllo, wörld 🌍"\n  println(greeting)\nend\n';
 
-/** Every node of the snapshot against the live tree-sitter node at the same place. */
-function assertMatchesLiveTree(source: string): number {
+/** Every node of the snapshot against the live tree-sitter node at the same place; returns mismatches. */
+function compareWithLiveTree(source: string): { compared: number; mismatches: string[] } {
   const { parser } = loadGrammar();
   const live = parser.parse(source);
   const snap = parseSource(source).root;
   let compared = 0;
+  const mismatches: string[] = [];
   const stack: Array<[MeshNode, ReturnType<typeof live.rootNode.child>]> = [[snap, live.rootNode]];
-  while (stack.length > 0) {
+  while (stack.length > 0 && mismatches.length < 5) {
     const [mine, theirs] = stack.pop()!;
-    expect(theirs).toBeTruthy();
-    expect([mine.type, mine.start, mine.end, mine.named, mine.isMissing]).toEqual([theirs!.type, theirs!.startIndex, theirs!.endIndex, theirs!.isNamed, theirs!.isMissing]);
-    expect(mine.children.length).toBe(theirs!.childCount);
+    if (!theirs) {
+      mismatches.push(`no live node for ${mine.type}@${mine.start}`);
+      continue;
+    }
+    const a = JSON.stringify([mine.type, mine.start, mine.end, mine.named, mine.isMissing, mine.children.length]);
+    const b = JSON.stringify([theirs.type, theirs.startIndex, theirs.endIndex, theirs.isNamed, theirs.isMissing, theirs.childCount]);
+    if (a !== b) mismatches.push(`${a} != ${b}`);
     mine.children.forEach((child, i) => {
-      expect(child.field).toBe(theirs!.fieldNameForChild(i) ?? null);
-      stack.push([child, theirs!.child(i)]);
+      const field = theirs.fieldNameForChild(i) ?? null;
+      if (child.field !== field) mismatches.push(`field of ${child.type}@${child.start}: ${child.field} != ${field}`);
+      stack.push([child, theirs.child(i)]);
     });
     compared++;
   }
+  return { compared, mismatches };
+}
+
+function assertMatchesLiveTree(source: string): number {
+  const { compared, mismatches } = compareWithLiveTree(source);
+  expect(mismatches).toEqual([]);
   return compared;
 }
 
@@ -63,6 +79,18 @@ describe('parseSource', () => {
     expect(assertMatchesLiveTree(HELLO)).toBeGreaterThan(20);
     expect(assertMatchesLiveTree('fn f(x :: Int) -> Int do\n  case x do\n    0 -> "zéro"\n    n -> f(n - 1)\n  end\n')).toBeGreaterThan(20);
     expect(assertMatchesLiveTree('  # lead\n\nfn g() do\n  h(1, 2\nend\n\n')).toBeGreaterThan(5);
+  });
+
+  it('matches the live tree on every file under fixtures/mesh/syntax', () => {
+    const dir = resolve(__dirname, '../../../fixtures/mesh/syntax');
+    const files = existsSync(dir) ? (readdirSync(dir, { recursive: true }) as string[]).filter((f) => isMeshFile(f)) : [];
+    let compared = 0;
+    for (const f of files) {
+      const { compared: n, mismatches } = compareWithLiveTree(readFileSync(join(dir, f), 'utf8'));
+      expect(mismatches, f).toEqual([]);
+      compared += n;
+    }
+    expect(compared).toBeGreaterThanOrEqual(files.length);
   });
 
   it('reports syntax errors with positions, messages and excerpts', () => {
@@ -109,7 +137,11 @@ describe('parseSource', () => {
   });
 
   it('parses a 10 MB file', () => {
-    const unit = (i: number): string => `fn f${i}(x :: Int) -> Int do\n  let y = x * ${i} + 1\n  if y > 10 do\n    println("big \${y} é")\n  end\n  y\nend\n\n`;
+    // Long comments and strings keep the node count (and the test's time) moderate: the
+    // point is 10 MB of text through the parser, the snapshot and the issue collector.
+    const note = '# '.padEnd(120, 'lorem ipsum dolor sit amet ');
+    const unit = (i: number): string =>
+      `${note}\nfn f${i}(x :: Int) -> Int do\n  let y = x * ${i} + 1\n  if y > 10 do\n    println("big \${y} é ${'-'.repeat(80)}")\n  end\n  y\nend\n\n`;
     const parts: string[] = [];
     let size = 0;
     for (let i = 0; size < 10_000_000; i++) {
@@ -155,5 +187,23 @@ describe('generated node kinds', () => {
     expect(ITEM_KINDS.has('function_definition')).toBe(true);
     expect(EXPRESSION_KINDS.has('call_expression')).toBe(true);
     expect(EXPRESSION_KINDS.has('function_definition')).toBe(false);
+  });
+});
+
+describe('parseFile', () => {
+  it('reads and parses a file, and refuses unreadable input', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'parsefile-'));
+    try {
+      await writeFile(join(dir, 'a.mesh'), 'fn main() do\n  println("ok")\nend\n');
+      const parsed = await parseFile(join(dir, 'a.mesh'));
+      expect(parsed.path).toBe(join(dir, 'a.mesh'));
+      expect(parsed.errors).toEqual([]);
+      expect(parsed.root.children[0]!.type).toBe('function_definition');
+      await expect(parseFile(join(dir, 'missing.mpl'))).rejects.toBeInstanceOf(UserError);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

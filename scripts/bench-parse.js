@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// Parse throughput benchmark: `npm run bench:parse [-- dir...]` (builds first).
+// Parses every Mesh file under fixtures/mesh (or the given directories) and prints files,
+// bytes, errors, seconds and MB/s for two paths: the syntax check the `parse` command does
+// (parse + issues) and the full MeshNode snapshot that reducers and flattening use.
+// If the fixtures hold less than 1 MB, they are parsed repeatedly until 1 MB has gone through.
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseSource, walkMeshFiles, countNodes } from '../dist/syntax/index.js';
+
+const root = resolve(fileURLToPath(import.meta.url), '..', '..');
+const dirs = process.argv.slice(2).length > 0 ? process.argv.slice(2) : [join(root, 'fixtures', 'mesh')];
+const MIN_BYTES = 1_000_000;
+
+const sources = [];
+for (const dir of dirs) {
+  for await (const rel of walkMeshFiles(dir, { skipTests: false })) {
+    sources.push({ path: join(dir, rel), text: await readFile(join(dir, rel), 'utf8') });
+  }
+}
+if (sources.length === 0) {
+  process.stderr.write(`no .mpl/.mesh files under ${dirs.join(', ')}\n`);
+  process.exit(2);
+}
+const bytesOnce = sources.reduce((n, s) => n + Buffer.byteLength(s.text), 0);
+const rounds = Math.max(1, Math.ceil(MIN_BYTES / bytesOnce));
+parseSource(sources[0].text); // load the grammar outside the timed part
+
+function run(label, fullSnapshot) {
+  let errors = 0;
+  let nodes = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  for (let r = 0; r < rounds; r++) {
+    for (const s of sources) {
+      const parsed = parseSource(s.text, s.path);
+      if (r === 0) errors += parsed.errors.length;
+      if (fullSnapshot) nodes += countNodes(parsed.root);
+    }
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const bytes = bytesOnce * rounds;
+  const mbs = (b, s) => (b / 1e6 / s).toFixed(2);
+  process.stdout.write(
+    `${label.padEnd(22)} files ${String(sources.length * rounds).padStart(6)}  bytes ${String(bytes).padStart(10)}  errors ${String(errors).padStart(4)}` +
+      `  seconds ${seconds.toFixed(3)}  MB/s ${mbs(bytes, seconds)} (cpu ${cpuSeconds.toFixed(3)} s, ${mbs(bytes, cpuSeconds)} MB/s)` +
+      (fullSnapshot ? `  nodes ${nodes}` : '') +
+      '\n',
+  );
+}
+
+process.stdout.write(`$ node scripts/bench-parse.js ${process.argv.slice(2).join(' ')}`.trimEnd() + '\n');
+process.stdout.write(`inputs: ${dirs.join(', ')} (${sources.length} files, ${bytesOnce} bytes, ${rounds} round${rounds === 1 ? '' : 's'})\n`);
+run('parse + issues', false);
+run('parse + full snapshot', true);
