@@ -459,12 +459,23 @@ function branchTails(expr: MeshNode): MeshNode[] {
   return [e];
 }
 
-/** A call handler whose tail branches into two or more (state, reply) tuple literals. */
-const handlerBranchesTuples: DetectionPredicate = (node) => {
-  const tail = tailExpression(childByField(node, 'body'));
+function branchesIntoTuples(tail: MeshNode | undefined): boolean {
   if (!tail || !['if_expression', 'case_expression'].includes(unparen(tail).type)) return false;
-  const tuples = branchTails(tail).filter((t) => unparen(t).type === 'tuple_expression');
-  return tuples.length >= 2 ? (childByField(node, 'name') ?? true) : false;
+  return branchTails(tail).filter((t) => unparen(t).type === 'tuple_expression').length >= 2;
+}
+
+/**
+ * A call handler whose tail branches into two or more (state, reply) tuple literals, either
+ * itself or in the helper function it tail-calls (Mesher's rate limiter had the latter).
+ */
+const handlerBranchesTuples: DetectionPredicate = (node, ctx) => {
+  const tail = tailExpression(childByField(node, 'body'));
+  if (!tail) return false;
+  const report = childByField(node, 'name') ?? true;
+  if (branchesIntoTuples(tail)) return report;
+  const callee = calleeName(ctx.file.source, unparen(tail));
+  const helper = callee !== undefined && callee[0] === '' ? projectFunctions(ctx).get(callee[1]) : undefined;
+  return helper !== undefined && branchesIntoTuples(tailExpression(childByField(helper.def, 'body'))) ? report : false;
 };
 
 /** Self-calls in non-tail position (deep recursion grows the stack). */

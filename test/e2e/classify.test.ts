@@ -1,26 +1,17 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFakeMeshc, type FakeMeshcRules } from '../support/fake-meshc.js';
+import { runCli as runMesherTriage, type CliResult } from '../support/cli.js';
 
 /** `mesher-triage classify` end to end against fake-meshc (the meshc TEST DOUBLE). */
 const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/mesher-triage.js');
 const FAKE = join(ROOT, 'test/support/fake-meshc');
 const SCENARIOS = join(ROOT, 'fixtures/mesh/scenarios');
 
-function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', MESHC_BASELINE: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runMesherTriage(args, { env: { MESHC_BASELINE: '', ...env } });
 }
 
 interface ClassifyJson {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,11 +9,11 @@ import { selectShard } from '../../src/gate/shard.js';
 import type { KnownGap } from '../../src/types/index.js';
 import { makeFakeMeshc, type FakeMeshc, type FakeRule } from '../support/fake-meshc.js';
 import { changedRule, fixedRule, openRule, sampleFor } from './gate-rules.js';
+import { runCli } from '../support/cli.js';
 
 // Spawns bin/ (needs `npx tsc -p .` first, as `npm test` does). meshc is fake-meshc, the
 // TEST DOUBLE (docs/fake-meshc.md), with rules made from the probes themselves.
 const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/mesher-triage.js');
 const APP = join(ROOT, 'test/e2e/fixtures/gate-app');
 const APRIL_VERSION = '0.2.0-e2e';
 /** Gaps the April double fixes although the journal (seeded from the catalog) says open. */
@@ -35,18 +34,7 @@ interface Run {
 }
 
 function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: work,
-      env: { ...process.env, MESHER_TRIAGE_JOURNAL: undefined, MESHC: undefined, FORCE_COLOR: '0', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+  return runCli(args, { cwd: work, env: { MESHER_TRIAGE_JOURNAL: undefined, MESHC: undefined, FORCE_COLOR: '0', ...env } });
 }
 
 interface JsonResult {

@@ -17,6 +17,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'parse-e2e-'));
   await mkdir(join(dir, 'proj/api'), { recursive: true });
   await mkdir(join(dir, 'proj/.hidden'), { recursive: true });
+  await mkdir(join(dir, 'nothing/.git'), { recursive: true });
+  await writeFile(join(dir, 'nothing/.git/x.mpl'), 'fn main() do\nend\n');
   await writeFile(join(dir, 'good.mpl'), 'fn main() do\n  println("héllo 🌍")\nend\n');
   await writeFile(join(dir, 'bad.mpl'), 'fn main() do\n  println("x"))\nend\n');
   await writeFile(join(dir, 'empty.mpl'), '');
@@ -78,12 +80,15 @@ describe('mesher-triage parse', () => {
     expect(doc.summary).toEqual({ files: 2, withErrors: 1, unreadable: 0, errors: 1 });
   });
 
-  it('exits 3 for unreadable input (empty, missing) with error and hint', () => {
+  it('exits 3 for unreadable input (empty file, missing file, directory without Mesh files) with error and hint', () => {
     const empty = cli(['parse', 'empty.mpl', 'good.mpl'], dir);
     expect(empty.code).toBe(3);
     expect(empty.stderr).toMatch(/error: empty\.mpl is empty/);
     expect(empty.stderr).toMatch(/hint: /);
     expect(empty.stdout).toContain('good.mpl: ok');
+    const emptyDir = cli(['parse', 'nothing'], dir);
+    expect(emptyDir.code).toBe(3);
+    expect(emptyDir.stderr).toMatch(/no \.mpl or \.mesh files under nothing/);
     const missing = cli(['parse', 'nope.mpl'], dir);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toMatch(/nope\.mpl does not exist/);

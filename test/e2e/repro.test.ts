@@ -1,16 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFakeMeshc, type FakeMeshc, type FakeMeshcRules } from '../support/fake-meshc.js';
+import { runCli as runMesherTriage } from '../support/cli.js';
 
 /**
  * `mesher-triage repro` end to end on every scenario of fixtures/mesh/scenarios/, against
  * fake-meshc (the meshc TEST DOUBLE, driven by each scenario's fake-meshc.rules.json).
  */
 const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/mesher-triage.js');
 const FAKE = join(ROOT, 'test/support/fake-meshc');
 const SCENARIOS = join(ROOT, 'fixtures/mesh/scenarios');
 
@@ -21,15 +20,7 @@ interface CliResult {
 }
 
 function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+  return runMesherTriage(args, { env });
 }
 
 interface ReproJson {

@@ -4,31 +4,18 @@
  * are not meaningful here; these are the scenarios a real compiler reproduces by itself.
  * Every Mesh program here was written for this suite.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASELINE_MESHC, BUILD_TIMEOUT_MS, REAL_ENABLED, REAL_MESHC } from './real-meshc.js';
+import { runCli as runMesherTriage, type CliResult } from '../support/cli.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/mesher-triage.js');
 const SCENARIOS = join(ROOT, 'fixtures/mesh/scenarios');
 
-function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args, '--timeout', String(BUILD_TIMEOUT_MS)], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', MESHC_BASELINE: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runMesherTriage([...args, '--timeout', String(BUILD_TIMEOUT_MS)], { env: { MESHC_BASELINE: '', ...env } });
 }
 
 interface ClassifyJson {

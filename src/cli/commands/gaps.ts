@@ -16,7 +16,7 @@ interface ScanFlags {
   output?: string;
   dialect: string;
   all?: boolean;
-  only?: string[];
+  only?: string;
   workarounds: boolean;
 }
 
@@ -55,7 +55,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--dialect <dialect>', 'february | april | any: report gaps still open in that compiler', 'any')
     .option('--all', 'also report gaps fixed in every selected dialect')
-    .option('--only <keys...>', 'only these gap keys')
+    .option('--only <keys>', 'only these gap keys (comma-separated)')
     .option('--no-workarounds', 'leave out known workaround sites')
     .addHelpText(
       'after',
@@ -71,10 +71,11 @@ function scanOptions(flags: ScanFlags): ScanOptions {
   const dialects: ScanDialect[] =
     flags.dialect === 'any' ? ['february', 'april'] : flags.dialect === 'february' || flags.dialect === 'april' ? [flags.dialect] : [];
   if (dialects.length === 0) throw new UserError(`unknown dialect '${flags.dialect}'`, ExitCode.USAGE, 'use february, april or any');
-  for (const key of flags.only ?? []) {
+  const only = flags.only?.split(',').map((k) => k.trim()).filter((k) => k !== '');
+  for (const key of only ?? []) {
     if (!findGap(key)) throw new UserError(`unknown gap '${key}' in --only`, ExitCode.USAGE, 'run `mesher-triage gaps list` for the keys');
   }
-  return { dialects, includeFixed: flags.all === true, only: flags.only, workarounds: flags.workarounds };
+  return { dialects, includeFixed: flags.all === true, only, workarounds: flags.workarounds };
 }
 
 async function runScan(paths: string[], flags: ScanFlags): Promise<number> {

@@ -34,7 +34,9 @@ export async function runParse(paths: string[], options: ParseOptions): Promise<
   let sawUnreadable = false;
   out.begin();
   for (const path of paths) {
+    let seen = 0;
     for await (const file of filesOf(path)) {
+      seen++;
       // One file at a time: nothing but the counters outlives an iteration.
       let parsed: ParsedFile;
       try {
@@ -47,6 +49,10 @@ export async function runParse(paths: string[], options: ParseOptions): Promise<
       }
       if (parsed.errors.length > 0) sawErrors = true;
       await out.file(parsed);
+    }
+    if (seen === 0) {
+      sawUnreadable = true;
+      await out.unreadable(path, new UserError(`no .mpl or .mesh files under ${path}`, ExitCode.INPUT, 'dot-directories are skipped; pass the directory that holds the Mesh sources'));
     }
   }
   await out.end();

@@ -102,6 +102,26 @@ describe('flattenProject on a project with collisions', () => {
   });
 });
 
+describe('flattenProject on a project with a service, interfaces and aliases', () => {
+  it('renames a colliding interface everywhere it is named, and leaves service calls alone', async () => {
+    const project = await parseProject(join(FIXTURES, 'services'));
+    expect(project.files.map((f) => f.module)).toEqual([null, 'Model.Label', 'Model.Shape', 'Workers.Counter']);
+    const flat = flattenProject(project);
+    expect(flat.renames).toEqual([
+      { module: 'Model.Label', from: 'Describe', to: 'ModelLabelDescribe' },
+      { module: 'Model.Label', from: 'describe', to: 'model_label_describe' },
+    ]);
+    expect(flat.source).toContain('pub interface ModelLabelDescribe do\n  fn describe(self) -> String\nend');
+    expect(flat.source).toContain('impl ModelLabelDescribe for Tag do\n  fn describe(self) -> String do');
+    expect(flat.source).toContain('impl Describe for Point do');
+    expect(flat.source).toContain('let t :: Tally = Counter.get(pid)');
+    expect(flat.source).toContain('println(model_label_describe(Tag { text: "hi" }))');
+    expect(flat.source).toContain('println(describe(origin()))');
+    expect(parseSource(flat.source).errors).toEqual([]);
+    expectAllDefinitionsKept(project, flat);
+  });
+});
+
 describe('flattenProject edge cases', () => {
   let dir: string;
   beforeAll(async () => {
