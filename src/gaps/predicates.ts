@@ -94,7 +94,41 @@ const pipeEndsLine: DetectionPredicate = (node, ctx) => {
   return hasNewline(ctx.file.source, op.end, right.start);
 };
 
-/** Pipe `|> Map.collect()`: risky unless the chain's source is a map or a list of string-keyed tuples. */
+/** The value a `let` bound to this identifier earlier in the enclosing function, if any. */
+function letValue(ctx: ScanContext, ident: MeshNode): MeshNode | undefined {
+  const name = text(ctx, ident);
+  const scope = nearest(ctx.file.root, ident, FUNCTION_KINDS) ?? ctx.file.root;
+  const decls = nodesOfKind(scope, 'let_declaration').filter((decl) => {
+    const pattern = childByField(decl, 'pattern');
+    return decl.end <= ident.start && pattern?.type === 'identifier' && text(ctx, pattern) === name;
+  });
+  return decls.length > 0 ? childByField(decls[decls.length - 1]!, 'value') : undefined;
+}
+
+type KeyKind = 'string' | 'other' | 'unknown';
+
+/** What keys a collect source yields, as far as the syntax shows (one `let` deep). */
+function sourceKeys(ctx: ScanContext, source: MeshNode | undefined, follow = true): KeyKind {
+  if (!source) return 'unknown';
+  const s = unparen(source);
+  if (s.type === 'identifier' && follow) return sourceKeys(ctx, letValue(ctx, s), false);
+  if (s.type === 'map_literal') return 'other'; // the compiler's heuristic handles a Map source
+  if (isCallTo(ctx.file.source, s, 'Map', ['to_list'])) return 'other';
+  if (isCallTo(ctx.file.source, s, 'Iter', ['from'])) return sourceKeys(ctx, namedChildren(childByField(s, 'arguments')!)[0], follow);
+  if (s.type === 'list_literal') {
+    const first = namedChildren(s)[0];
+    if (first === undefined) return 'unknown';
+    if (first.type === 'tuple_expression') return 'other'; // List<(K, _)>: handled whatever K is
+    return first.type === 'string' ? 'string' : 'other';
+  }
+  return 'unknown';
+}
+
+/**
+ * `|> Map.collect()`: risky when the keys may be Strings the compiler's pipe-source heuristic
+ * does not see: computed in Iter.map, zipped from a String list (handled only in april), or
+ * from a source whose type the syntax does not show. Direct calls and Map.from_list: always.
+ */
 const collectChainIsRisky: DetectionPredicate = (node, ctx) => {
   const pipe = ancestorsOf(ctx.file.root, node)[0];
   if (!pipe || pipe.type !== 'pipe_expression' || childByField(pipe, 'right') !== node) return true; // direct call or from_list
@@ -103,19 +137,13 @@ const collectChainIsRisky: DetectionPredicate = (node, ctx) => {
   while (source && unparen(source).type === 'pipe_expression') {
     const inner = unparen(source);
     const right = childByField(inner, 'right');
-    if (right) stages.push(right);
+    if (right) stages.unshift(right);
     source = childByField(inner, 'left');
   }
-  if (stages.some((s) => isCallTo(ctx.file.source, s, 'Iter', ['map', 'enumerate']))) return true;
-  if (!source) return true;
-  const head = unparen(source);
-  if (head.type === 'map_literal') return false;
-  if (head.type === 'list_literal') {
-    const first = namedChildren(head)[0];
-    const key = first?.type === 'tuple_expression' ? namedChildren(first)[0] : undefined;
-    return key?.type !== 'string';
-  }
-  return true;
+  if (stages.some((st) => isCallTo(ctx.file.source, st, 'Iter', ['map']))) return true;
+  if (stages.some((st) => isCallTo(ctx.file.source, st, 'Iter', ['enumerate']))) return false; // Int keys
+  if (stages.some((st) => isCallTo(ctx.file.source, st, 'Iter', ['zip']))) return sourceKeys(ctx, source) !== 'other';
+  return sourceKeys(ctx, source) === 'unknown';
 };
 
 /** `x.to_string()` where x is `.collect()` output, directly or through a let in the same function. */

@@ -124,6 +124,8 @@ export class Engine {
           continue;
         }
         if (!next || !isSmaller(next, state)) continue;
+        // Blank programs are ruled out by the empty-program check; do not spend a run on one.
+        if (next.files.every((f) => f.source.trim() === '')) continue;
         if (window.some((w) => w.key === key)) continue;
         stats.tried++;
         if (cached === 'interesting') {

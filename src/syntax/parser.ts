@@ -167,7 +167,8 @@ export function snapshot(node: TreeSitter.SyntaxNode): MeshNode {
   };
   enter();
   for (;;) {
-    if (cursor.gotoFirstChild()) {
+    // Anonymous nodes are tokens, hence leaves: no need to ask the cursor.
+    if (open[open.length - 1]!.named && cursor.gotoFirstChild()) {
       enter();
       continue;
     }

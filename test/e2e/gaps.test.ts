@@ -70,6 +70,9 @@ describe('mesher-triage gaps', () => {
     expect(cli(['gaps', 'scan', fixedEverywhere]).code).toBe(0);
     expect(cli(['gaps', 'scan', fixedEverywhere, '--all']).code).toBe(1);
     expect(cli(['gaps', 'scan', trailing, '--dialect', 'march']).code).toBe(2);
+    const only = cli(['gaps', 'scan', '--only', 'nested-and,closure-route-handler', 'fixtures/mesh/gap-scan']);
+    expect(only.code).toBe(1);
+    expect(new Set(only.stdout.trim().split('\n').map((l) => l.split(' ')[1]))).toEqual(new Set(['nested-and', 'closure-route-handler']));
   });
 
   it('writes JSON and SARIF reports to a file with -o', () => {

@@ -55,7 +55,8 @@ export function flattenProject(project: ParsedProject): FlattenResult {
       }
     }
     for (const r of results) for (const def of r.shadowed) forced.add(def);
-    if (forced.size === before) break;
+    // Stop when stable (or, defensively, after a few rounds): `results` must match `finalNames`.
+    if (forced.size === before || round === 7) break;
     finalNames = assignNames(modules, priority, forced, taken);
   }
 

@@ -56,6 +56,14 @@ describe('scanSource', () => {
     expect(scanSource(risky).filter((f) => f.gapKey === 'map-collect-string-keys')).toHaveLength(1);
   });
 
+  it('follows one let for the Map.collect source and knows enumerate keys are Ints', () => {
+    const count = (src: string) => scanSource(src).filter((f) => f.gapKey === 'map-collect-string-keys').length;
+    expect(count('fn f(m :: Map<String, Int>) do\n  let pairs = Map.to_list(m)\n  pairs |> Iter.from() |> Map.collect()\nend\n')).toBe(0);
+    expect(count('fn f(xs :: List<Int>) do\n  Iter.from(xs) |> Iter.enumerate() |> Map.collect()\nend\n')).toBe(0);
+    expect(count('fn f() do\n  let keys = ["a", "b"]\n  keys |> Iter.from() |> Iter.zip(Iter.from([1, 2])) |> Map.collect()\nend\n')).toBe(1);
+    expect(count('fn f() do\n  [1, 2] |> Iter.from() |> Iter.zip(Iter.from([3, 4])) |> Map.collect()\nend\n')).toBe(0);
+  });
+
   it('only reports to_string on collect output, not on any value', () => {
     const src = 'fn f(n :: Int) -> String do\n  n.to_string()\nend\n';
     expect(scanSource(src).filter((f) => f.gapKey === 'collect-to-string')).toEqual([]);
@@ -84,6 +92,9 @@ describe('predicate refinements', () => {
     expect(keysOf(viaCase, 'service-branch-tuples')).toHaveLength(1);
     const single = 'service S do\n  fn init() -> Int do\n    0\n  end\n  call Get(k :: Int) :: Int do |n|\n    let next = if k > 0 do n + 1 else n end\n    (next, next)\n  end\nend\n';
     expect(keysOf(single, 'service-branch-tuples')).toEqual([]);
+    // The shape of Mesher's February rate limiter: the handler tail-calls a helper that branches.
+    const viaHelper = 'fn take_impl(n :: Int) -> (Int, Bool) do\n  if n > 0 do\n    (n - 1, true)\n  else\n    (n, false)\n  end\nend\nservice L do\n  fn init() -> Int do\n    1\n  end\n  call Take() :: Bool do |n|\n    take_impl(n)\n  end\nend\n';
+    expect(keysOf(viaHelper, 'service-branch-tuples').map((f) => f.line)).toEqual([12]);
   });
 
   it('reports a reused case binder at its second binding only', () => {

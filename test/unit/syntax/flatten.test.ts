@@ -171,6 +171,19 @@ describe('flattenProject edge cases', () => {
     expect(flat.renames).toEqual([]);
   });
 
+  it('handles the parenthesised multi-line from-import form', async () => {
+    const p = await project('paren', {
+      'main.mpl': 'from Util import (\n  twice,\n  Box,\n)\nfn main() do\n  println(twice(Box { v: 2 }.v))\nend\nfn helper() -> Int do\n  0\nend\n',
+      'util.mpl': 'pub struct Box do\n  v :: Int\nend\npub fn twice(x :: Int) -> Int do\n  helper(x) * 2\nend\nfn helper(x :: Int) -> Int do\n  x\nend\n',
+    });
+    const flat = flattenProject(p);
+    expect(flat.renames).toEqual([{ module: 'Util', from: 'helper', to: 'util_helper' }]);
+    expect(flat.source).not.toContain('from Util');
+    expect(flat.source).not.toMatch(/^\s*twice,$/m);
+    expect(flat.source).toContain('  util_helper(x) * 2');
+    expect(parseSource(flat.source).errors).toEqual([]);
+  });
+
   it('renames multi-clause functions and variants everywhere, including patterns and qualified variants', async () => {
     const p = await project('clauses', {
       'main.mpl': [
