@@ -31,6 +31,49 @@ function members(name, seen = new Set()) {
   return [...out].sort();
 }
 
+// The grammar declares no `supertypes` (each one costs a parse reduction per node, see
+// grammar.js), so the groups come from grammar.json: a group's members are the visible kinds
+// its choice can produce, looking through hidden rules and aliases.
+const GROUPS = ['_expression', '_item', '_pattern', '_statement', '_type'];
+const grammarJson = JSON.parse(readFileSync(join(root, 'tree-sitter-mesh', 'src', 'grammar.json'), 'utf8'));
+for (const group of GROUPS) {
+  if (byName.get(group)?.subtypes) continue; // declared as a supertype after all
+  if (!grammarJson.rules[group]) continue;
+  const subtypes = new Map();
+  const seen = new Set();
+  const visit = (rule) => {
+    switch (rule.type) {
+      case 'CHOICE':
+        rule.members.forEach(visit);
+        break;
+      case 'PREC': case 'PREC_LEFT': case 'PREC_RIGHT': case 'PREC_DYNAMIC': case 'FIELD': case 'TOKEN': case 'IMMEDIATE_TOKEN': case 'RESERVED':
+        visit(rule.content);
+        break;
+      case 'ALIAS':
+        subtypes.set(`${rule.named}:${rule.value}`, { type: rule.value, named: rule.named });
+        break;
+      case 'SYMBOL':
+        if (rule.name.startsWith('_') && !GROUPS.includes(rule.name)) {
+          if (!seen.has(rule.name)) {
+            seen.add(rule.name);
+            visit(grammarJson.rules[rule.name]);
+          }
+        } else {
+          subtypes.set(`true:${rule.name}`, { type: rule.name, named: true });
+        }
+        break;
+      case 'BLANK': case 'STRING': case 'PATTERN':
+        break;
+      default:
+        throw new Error(`${group}: unexpected ${rule.type} in a group rule`);
+    }
+  };
+  visit(grammarJson.rules[group]);
+  const entry = { type: group, named: true, subtypes: [...subtypes.values()] };
+  types.push(entry);
+  byName.set(group, entry);
+}
+
 const supertypes = types.filter((t) => t.named && t.subtypes).map((t) => t.type).sort();
 const concrete = types.filter((t) => t.named && !t.subtypes).map((t) => t.type).sort();
 const anonymous = [...new Set(types.filter((t) => !t.named).map((t) => t.type))].sort();

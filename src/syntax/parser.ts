@@ -24,7 +24,7 @@ export function loadGrammar(): Loaded {
   try {
     Parser = require('tree-sitter') as typeof TreeSitter;
   } catch (err) {
-    throw new UserError(`cannot load tree-sitter: ${(err as Error).message.split('\n')[0]}`, ExitCode.SETUP, 'run `npm install` in the mesher-triage directory');
+    throw new UserError(`cannot load tree-sitter: ${(err as Error).message.split('\n')[0]}`, ExitCode.SETUP, 'run `bash scripts/setup.sh` in the mesher-triage directory');
   }
   try {
     language = require('tree-sitter-mesh') as TreeSitter.Language;
@@ -32,7 +32,7 @@ export function loadGrammar(): Loaded {
     throw new UserError(
       `cannot load the Mesh grammar (tree-sitter-mesh): ${(err as Error).message.split('\n')[0]}`,
       ExitCode.SETUP,
-      'build and install it: `cd tree-sitter-mesh && npm install && cd .. && npm install ./tree-sitter-mesh`',
+      'rebuild it: `rm -rf tree-sitter-mesh/build && npm rebuild tree-sitter-mesh` (or run `bash scripts/setup.sh`)',
     );
   }
   const parser = new Parser();

@@ -235,6 +235,13 @@ bool tree_sitter_mesh_external_scanner_scan(void *payload, TSLexer *lexer, const
     }
   }
 
+  /* Fast path, taken by most tokens: anything but whitespace or `#` cannot
+   * start a newline or block-comment token, so let the internal lexer run. */
+  {
+    int32_t c = lexer->lookahead;
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '#') return false;
+  }
+
   /* Skip horizontal whitespace; it is never part of a token here. */
   while (lexer->lookahead == ' ' || lexer->lookahead == '\t') skip(lexer);
 

@@ -11,7 +11,8 @@ import {
   type Differential,
   type Observation,
 } from '../../classify/index.js';
-import { openJournal, resolveJournalPath, type RecordResult } from '../../journal/index.js';
+import { resolveJournalPath, type RecordResult } from '../../journal/index.js';
+import { openJournalFromOptions } from './journal.js';
 import { reduce, type ReduceProgress, type ReduceResult } from '../../repro/index.js';
 import { runProcess, setDefaultPoolSize } from '../../toolchain/index.js';
 import { ExitCode, UserError, type Candidate, type Oracle, type OracleOutcome, type Symptom } from '../../types/index.js';
@@ -30,7 +31,7 @@ import {
   type SetupFlags,
   type TriageReport,
   type TriageSetup,
-} from './classify.js';
+} from '../triage.js';
 import type { SetExitCode } from './index.js';
 
 /** How the reducer decides that a candidate still shows the failure. */
@@ -249,7 +250,8 @@ function recordInJournal(flag: string | undefined, sourcePath: string, best: Can
   const path = resolveJournalPath(flag);
   let journal;
   try {
-    journal = openJournal(path);
+    // Seeds the known-gap catalog too, so a journal first written by repro knows every gap.
+    journal = openJournalFromOptions({ journal: path });
   } catch (err) {
     if (err instanceof UserError) {
       printWarning(`not recorded in the journal: ${err.message}`);
