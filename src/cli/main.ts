@@ -23,6 +23,11 @@ const VERSION = '0.1.0';
 
 /** Entry point used by bin/; returns the process exit code. The only place that decides it. */
 export async function main(argv: string[]): Promise<number> {
+  // `mesher-triage parse dir | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.OK);
+    throw err;
+  });
   const { program, result } = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -6,6 +6,7 @@ export { applyEdits } from './edits.js';
 export { readMeshFile, decodeMeshSource, DEFAULT_MAX_FILE_BYTES, type ReadMeshFileOptions } from './read-file.js';
 export { walkMeshFiles, discoverProjectFiles, comparePaths } from './discover.js';
 export { parseSource, loadGrammar } from './parser.js';
+export { checkFiles, type CheckedFile, type CheckResult, type CheckOptions } from './check-files.js';
 export { parseFile, parseProject } from './project.js';
 export { query } from './query.js';
 export { collectIssues, formatIssue } from './issues.js';

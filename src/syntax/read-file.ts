@@ -1,4 +1,4 @@
-import { open, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ExitCode, UserError } from '../types/index.js';
 
 export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -14,49 +14,53 @@ export interface ReadMeshFileOptions {
  * UTF-8) or larger than the limit. Every refusal is a UserError(INPUT) with a hint.
  */
 export async function readMeshFile(path: string, options: ReadMeshFileOptions = {}): Promise<string> {
+  return readMeshFileSync(path, options);
+}
+
+/**
+ * The same, synchronously: a source file is small and read whole, and the few async
+ * round trips per file (stat, open, read, close) cost more than the parse on a big tree.
+ */
+export function readMeshFileSync(path: string, options: ReadMeshFileOptions = {}): string {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
-  let size: number;
+  let fd: number;
   try {
-    const info = await stat(path);
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+  let bytes: Buffer;
+  try {
+    const info = fstatSync(fd);
     if (info.isDirectory()) {
       throw new UserError(`${path} is a directory, not a Mesh file`, ExitCode.INPUT, 'pass a .mpl file, or a directory to a command that walks directories');
     }
     if (!info.isFile()) throw new UserError(`${path} is not a regular file`, ExitCode.INPUT, 'pass a .mpl or .mesh file');
-    size = info.size;
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    throw unreadable(path, err);
-  }
-  if (size > maxBytes) {
-    throw new UserError(
-      `${path} is too large to be a Mesh source file (${formatBytes(size)}; the limit is ${formatBytes(maxBytes)})`,
-      ExitCode.INPUT,
-      'check that this is the file you meant; the limit exists to catch generated or binary files',
-    );
-  }
-  let bytes: Buffer;
-  try {
-    // Read through a handle so a file that grows after stat() is still bounded.
-    const handle = await open(path, 'r');
-    try {
-      const buffer = Buffer.alloc(Math.min(maxBytes + 1, size + 1));
-      let total = 0;
-      for (;;) {
-        const { bytesRead } = await handle.read(buffer, total, buffer.length - total, total);
-        if (bytesRead === 0) break;
-        total += bytesRead;
-        if (total === buffer.length) break;
-      }
-      if (total > maxBytes) {
-        throw new UserError(`${path} is larger than the limit of ${formatBytes(maxBytes)}`, ExitCode.INPUT, 'check that this is the file you meant');
-      }
-      bytes = buffer.subarray(0, total);
-    } finally {
-      await handle.close();
+    if (info.size > maxBytes) {
+      throw new UserError(
+        `${path} is too large to be a Mesh source file (${formatBytes(info.size)}; the limit is ${formatBytes(maxBytes)})`,
+        ExitCode.INPUT,
+        'check that this is the file you meant; the limit exists to catch generated or binary files',
+      );
     }
+    // Read through the handle into a bounded buffer, so a file that grows after fstat is still bounded.
+    const buffer = Buffer.alloc(Math.min(maxBytes + 1, info.size + 1));
+    let total = 0;
+    for (;;) {
+      const bytesRead = readSync(fd, buffer, total, buffer.length - total, total);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total === buffer.length) break;
+    }
+    if (total > maxBytes) {
+      throw new UserError(`${path} is larger than the limit of ${formatBytes(maxBytes)}`, ExitCode.INPUT, 'check that this is the file you meant');
+    }
+    bytes = buffer.subarray(0, total);
   } catch (err) {
     if (err instanceof UserError) throw err;
     throw unreadable(path, err);
+  } finally {
+    closeSync(fd);
   }
   return decodeMeshSource(path, bytes);
 }

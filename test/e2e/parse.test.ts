@@ -94,6 +94,30 @@ describe('mesher-triage parse', () => {
     expect(missing.stderr).toMatch(/nope\.mpl does not exist/);
   });
 
+  it('checks a large directory in parallel worker threads with the same results, in order', async () => {
+    // 40 files (enough for worker threads): every 7th has an error, one is empty.
+    const many = join(dir, 'many');
+    await mkdir(many, { recursive: true });
+    const names: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const name = `m${String(i).padStart(2, '0')}.mpl`;
+      names.push(name);
+      const body = i === 13 ? '' : i % 7 === 0 ? `fn f${i}() do\n  (${i}\nend\n` : `fn f${i}() do\n  ${i}\nend\n`;
+      await writeFile(join(many, name), body);
+    }
+    const together = cli(['parse', '--json', 'many'], dir);
+    expect(together.code).toBe(3);
+    const doc = JSON.parse(together.stdout);
+    expect(doc.files.map((f: { path: string }) => f.path)).toEqual(names.map((n) => join('many', n)));
+    // Each file on its own (no workers) must give the same verdict and the same issues.
+    for (const [i, name] of names.entries()) {
+      const alone = JSON.parse(cli(['parse', '--json', join('many', name)], dir).stdout).files[0];
+      expect(doc.files[i]).toEqual(alone);
+      if (i % 7 === 0 && i !== 13) expect(alone.errors.length).toBeGreaterThan(0);
+    }
+    expect(doc.summary).toMatchObject({ files: 40, unreadable: 1, withErrors: 6 });
+  });
+
   it('exits 2 on usage errors (no paths)', () => {
     const r = cli(['parse'], dir);
     expect(r.code).toBe(2);

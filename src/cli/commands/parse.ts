@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import chalk from 'chalk';
 import { ExitCode, UserError } from '../../types/index.js';
-import { formatIssue, parseSource, readMeshFile, toSExpression, walkMeshFiles, type ParsedFile } from '../../syntax/index.js';
+import { checkFiles, formatIssue, walkMeshFiles, type CheckedFile } from '../../syntax/index.js';
 import { printError } from '../output.js';
 import type { SetExitCode } from './index.js';
 
@@ -29,28 +29,24 @@ export function register(program: Command, setExitCode: SetExitCode): void {
 }
 
 export async function runParse(paths: string[], options: ParseOptions): Promise<number> {
-  const out = options.json ? new JsonReport(options.tree === true) : new TextReport(options);
+  const out = options.json ? new JsonReport() : new TextReport(options);
   let sawErrors = false;
   let sawUnreadable = false;
   out.begin();
   for (const path of paths) {
-    let seen = 0;
-    for await (const file of filesOf(path)) {
-      seen++;
-      // One file at a time: nothing but the counters outlives an iteration.
-      let parsed: ParsedFile;
-      try {
-        parsed = parseSource(await readMeshFile(file), file);
-      } catch (err) {
-        if (!(err instanceof UserError)) throw err;
+    const files = [];
+    for await (const file of filesOf(path)) files.push(file);
+    // Files are parsed in parallel (worker threads) and reported in order.
+    for await (const result of checkFiles(files, { withTree: options.tree === true })) {
+      if ('unreadable' in result) {
         sawUnreadable = true;
-        await out.unreadable(file, err);
+        await out.unreadable(result.unreadable.path, result.unreadable);
         continue;
       }
-      if (parsed.errors.length > 0) sawErrors = true;
-      await out.file(parsed);
+      if (result.file.errors.length > 0) sawErrors = true;
+      await out.file(result.file);
     }
-    if (seen === 0) {
+    if (files.length === 0) {
       sawUnreadable = true;
       await out.unreadable(path, new UserError(`no .mpl or .mesh files under ${path}`, ExitCode.INPUT, 'dot-directories are skipped; pass the directory that holds the Mesh sources'));
     }
@@ -82,7 +78,7 @@ async function write(text: string): Promise<void> {
 
 interface Report {
   begin(): void;
-  file(parsed: ParsedFile): Promise<void>;
+  file(checked: CheckedFile): Promise<void>;
   unreadable(path: string, err: UserError): Promise<void>;
   end(): Promise<void>;
 }
@@ -90,13 +86,13 @@ interface Report {
 class TextReport implements Report {
   constructor(private readonly options: ParseOptions) {}
   begin(): void {}
-  async file(parsed: ParsedFile): Promise<void> {
-    if (parsed.errors.length === 0) {
-      if (!this.options.quiet) await write(`${parsed.path}: ${chalk.green('ok')}\n`);
+  async file(checked: CheckedFile): Promise<void> {
+    if (checked.errors.length === 0) {
+      if (!this.options.quiet) await write(`${checked.path}: ${chalk.green('ok')}\n`);
     } else {
-      await write(`${parsed.errors.map((issue) => formatIssue(parsed.path, issue)).join('\n')}\n`);
+      await write(`${checked.errors.map((issue) => formatIssue(checked.path, issue)).join('\n')}\n`);
     }
-    if (this.options.tree) await write(`${toSExpression(parsed.root)}\n`);
+    if (checked.tree !== undefined) await write(`${checked.tree}\n`);
   }
   async unreadable(_path: string, err: UserError): Promise<void> {
     printError(err.message, err.hint);
@@ -110,7 +106,6 @@ class JsonReport implements Report {
   private failed = 0;
   private unreadableCount = 0;
   private issues = 0;
-  constructor(private readonly withTree: boolean) {}
   begin(): void {
     process.stdout.write('{\n  "files": [');
   }
@@ -118,16 +113,11 @@ class JsonReport implements Report {
     await write(`${this.first ? '\n' : ',\n'}    ${JSON.stringify(value)}`);
     this.first = false;
   }
-  async file(parsed: ParsedFile): Promise<void> {
+  async file(checked: CheckedFile): Promise<void> {
     this.files++;
-    if (parsed.errors.length > 0) this.failed++;
-    this.issues += parsed.errors.length;
-    await this.entry({
-      path: parsed.path,
-      ok: parsed.errors.length === 0,
-      errors: parsed.errors,
-      ...(this.withTree ? { tree: toSExpression(parsed.root) } : {}),
-    });
+    if (checked.errors.length > 0) this.failed++;
+    this.issues += checked.errors.length;
+    await this.entry({ path: checked.path, ok: checked.errors.length === 0, errors: checked.errors, ...(checked.tree !== undefined ? { tree: checked.tree } : {}) });
   }
   async unreadable(path: string, err: UserError): Promise<void> {
     this.files++;

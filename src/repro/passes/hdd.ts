@@ -46,7 +46,9 @@ export const hdd: Pass = {
         const cursorFor = (stage: Stage): HddCursor => ({ rank, type: node.type, start: node.start, stage });
         const text = file.source.slice(node.start, node.end);
 
-        if (firstStage <= 0) {
+        // A node spanning exactly its parent: deleting it is deleting the parent (already tried).
+        const sameAsParent = node.start === parent.start && node.end === parent.end;
+        if (firstStage <= 0 && !sameAsParent) {
           const siblings = listChildren(parent, port);
           const index = siblings.indexOf(node);
           const edits = index >= 0 ? deletionEdits(siblings, index, index + 1) : [{ start: node.start, end: node.end, text: '' }];
@@ -88,8 +90,6 @@ export function rankNodes(root: MeshNode, port: SyntaxPort): { ranked: Ranked[];
   order.forEach(({ node, parent }, index) => {
     if (!parent || !node.named || node.isError || node.isMissing || port.isComment(node)) return;
     if (node.end <= node.start) return;
-    // A node spanning exactly its parent adds nothing the parent did not try.
-    if (node.start === parent.start && node.end === parent.end) return;
     ranked.push({ node, parent, tokens: tokensOf.get(node) ?? 0, order: index });
   });
   ranked.sort((a, b) => b.tokens - a.tokens || a.order - b.order);
