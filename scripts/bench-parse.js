@@ -66,7 +66,6 @@ async function runParallel() {
   const workers = availableParallelism();
   const paths = sources.map((s) => s.path);
   let errors = 0;
-  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   for (let r = 0; r < rounds; r++) {
     for await (const result of checkFiles(paths, { workers })) if (r === 0 && 'file' in result) errors += result.file.errors.length;
