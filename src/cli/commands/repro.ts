@@ -275,18 +275,9 @@ function recordInJournal(flag: string | undefined, sourcePath: string, best: Can
   }
 }
 
-function stats(result: ReduceResult): Record<string, unknown> {
-  return {
-    original: result.original,
-    final: result.final,
-    flattened: result.flattened,
-    oracleCalls: result.oracleCalls,
-    cacheHits: result.cacheHits,
-    invalidRejected: result.invalidRejected,
-    durationMs: result.durationMs,
-    stoppedBy: result.stoppedBy,
-    passes: result.passes,
-  };
+/** Everything reduce() measured, without the repro itself (printed separately). */
+function stats({ best: _best, ...measured }: ReduceResult): Omit<ReduceResult, 'best'> {
+  return measured;
 }
 
 function renderRepro(

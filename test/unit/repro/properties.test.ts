@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { reduceWith } from '../../../src/repro/index.js';
 import { preorder } from '../../../src/repro/tree.js';
-import type { Candidate } from '../../../src/types/index.js';
+import type { Candidate, OracleOutcome } from '../../../src/types/index.js';
 import { atoms, parseToy, toyPort } from './toy-syntax.js';
 
 type Tree = string | Tree[];
@@ -44,7 +44,7 @@ describe('reducer properties (toy language, random programs and predicates)', ()
       fc.asyncProperty(programArb, fc.nat(), fc.nat(), async (program, pick, kind) => {
         const predicate = predicateFor(program, pick, kind);
         fc.pre(predicate !== null && predicate(program));
-        const oracle = async (c: Candidate) => (predicate!(c.get('main.mpl')!) ? 'interesting' : 'boring') as const;
+        const oracle = async (c: Candidate): Promise<OracleOutcome> => (predicate!(c.get('main.mpl')!) ? 'interesting' : 'boring');
         const one = await reduceWith(single(program), toyPort, { oracle, jobs: 1 });
         const two = await reduceWith(single(program), toyPort, { oracle, jobs: 2 });
         const best = one.best.get('main.mpl')!;
