@@ -61,7 +61,8 @@ run('parse + issues', false);
 run('parse + full snapshot', true);
 await runParallel();
 
-// What `mesher-triage parse <dir>` does: read + parse + issues, files spread over worker threads.
+// What `mesher-triage parse --jobs N <dir>` does: read + parse + issues in N worker threads
+// (the default for trees over 2 MiB per worker).
 async function runParallel() {
   const workers = availableParallelism();
   const paths = sources.map((s) => s.path);
@@ -73,7 +74,7 @@ async function runParallel() {
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const bytes = bytesOnce * rounds;
   process.stdout.write(
-    `${`parse cmd, ${workers} workers`.padEnd(22)} files ${String(sources.length * rounds).padStart(6)}  bytes ${String(bytes).padStart(10)}  errors ${String(errors).padStart(4)}` +
+    `${`${workers} worker threads`.padEnd(22)} files ${String(sources.length * rounds).padStart(6)}  bytes ${String(bytes).padStart(10)}  errors ${String(errors).padStart(4)}` +
       `  seconds ${seconds.toFixed(3)}  MB/s ${(bytes / 1e6 / seconds).toFixed(2)} (wall; includes reading files and starting workers)\n`,
   );
 }

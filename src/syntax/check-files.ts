@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { UserError, type ExitCodeValue } from '../types/index.js';
@@ -28,12 +29,15 @@ export type CheckReply =
 
 export interface CheckOptions {
   withTree?: boolean;
-  /** Worker threads; 1 parses on this thread. Default: one per core. */
+  /**
+   * Worker threads; 1 parses on this thread. Default: one per core when there is enough
+   * source to pay for starting them, else 1.
+   */
   workers?: number;
 }
 
-/** Below this many files, starting workers costs more than it saves. */
-const MIN_FILES_PER_WORKER = 8;
+/** Starting a worker (loading the grammar) costs ~0.1–0.3 s: worth it only for big trees. */
+const MIN_BYTES_PER_WORKER = 2 * 1024 * 1024;
 
 /**
  * Syntax-checks files, in parallel across worker threads (parsing is CPU-bound and each
@@ -42,7 +46,7 @@ const MIN_FILES_PER_WORKER = 8;
  */
 export async function* checkFiles(paths: readonly string[], options: CheckOptions = {}): AsyncGenerator<CheckResult> {
   const withTree = options.withTree === true;
-  const workers = Math.min(options.workers ?? availableParallelism(), Math.floor(paths.length / MIN_FILES_PER_WORKER));
+  const workers = Math.min(options.workers ?? Math.min(availableParallelism(), Math.floor(totalBytes(paths) / MIN_BYTES_PER_WORKER)), paths.length);
   if (workers <= 1) {
     for (const path of paths) yield await checkHere(path, withTree);
     return;
@@ -94,4 +98,16 @@ async function* checkInWorkers(paths: readonly string[], withTree: boolean, coun
   } finally {
     await Promise.all(pool.map((worker) => worker.terminate()));
   }
+}
+
+function totalBytes(paths: readonly string[]): number {
+  let total = 0;
+  for (const path of paths) {
+    try {
+      total += statSync(path).size;
+    } catch {
+      // Reported as unreadable when the file is read.
+    }
+  }
+  return total;
 }

@@ -105,7 +105,7 @@ describe('mesher-triage parse', () => {
       const body = i === 13 ? '' : i % 7 === 0 ? `fn f${i}() do\n  (${i}\nend\n` : `fn f${i}() do\n  ${i}\nend\n`;
       await writeFile(join(many, name), body);
     }
-    const together = cli(['parse', '--json', 'many'], dir);
+    const together = cli(['parse', '--json', '--jobs', '2', 'many'], dir);
     expect(together.code).toBe(3);
     const doc = JSON.parse(together.stdout);
     expect(doc.files.map((f: { path: string }) => f.path)).toEqual(names.map((n) => join('many', n)));
@@ -122,5 +122,8 @@ describe('mesher-triage parse', () => {
     const r = cli(['parse'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/missing required argument/);
+    const jobs = cli(['parse', '--jobs', '0', 'good.mpl'], dir);
+    expect(jobs.code).toBe(2);
+    expect(jobs.stderr).toMatch(/invalid --jobs '0'/);
   });
 });

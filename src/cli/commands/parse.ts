@@ -11,6 +11,7 @@ interface ParseOptions {
   tree?: boolean;
   json?: boolean;
   quiet?: boolean;
+  jobs?: string;
 }
 
 /** `mesher-triage parse <file|dir>...`: syntax-check Mesh files with tree-sitter-mesh. */
@@ -22,6 +23,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--tree', 'print each file\'s syntax tree as an S-expression')
     .option('--json', 'print one JSON document (streamed file by file)')
     .option('-q, --quiet', 'print only errors')
+    .option('-j, --jobs <n>', 'parse in n worker threads (default: one per core for trees over 2 MiB per worker, else 1)')
     .addHelpText('after', '\nExit codes: 0 all files parse, 1 some file has syntax errors, 2 usage error, 3 unreadable input.')
     .action(async (paths: string[], options: ParseOptions) => {
       setExitCode(await runParse(paths, options));
@@ -29,6 +31,10 @@ export function register(program: Command, setExitCode: SetExitCode): void {
 }
 
 export async function runParse(paths: string[], options: ParseOptions): Promise<number> {
+  const workers = options.jobs === undefined ? undefined : Number(options.jobs);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) {
+    throw new UserError(`invalid --jobs '${options.jobs}'`, ExitCode.USAGE, 'use a whole number of at least 1');
+  }
   const out = options.json ? new JsonReport() : new TextReport(options);
   let sawErrors = false;
   let sawUnreadable = false;
@@ -37,7 +43,7 @@ export async function runParse(paths: string[], options: ParseOptions): Promise<
     const files = [];
     for await (const file of filesOf(path)) files.push(file);
     // Files are parsed in parallel (worker threads) and reported in order.
-    for await (const result of checkFiles(files, { withTree: options.tree === true })) {
+    for await (const result of checkFiles(files, { withTree: options.tree === true, workers })) {
       if ('unreadable' in result) {
         sawUnreadable = true;
         await out.unreadable(result.unreadable.path, result.unreadable);
