@@ -197,7 +197,7 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     workaround: 'if String.starts_with(line, "prefix") do ... String.slice(...) ... end, or String.split; in april the Regex module (Regex.captures) also works.',
     status: { february: 'open', april: 'open' },
     detection: {
-      risky: '(ERROR) @risky',
+      risky: '(string_concat_pattern) @risky',
       workaround: qualifiedCall('String', 'starts_with|ends_with', 'workaround', { nameIsPattern: true }),
     },
     probe: probe('string-prefix-pattern'),

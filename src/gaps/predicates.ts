@@ -220,19 +220,6 @@ const sendAfterTargetsService: DetectionPredicate = (node, ctx) => {
   });
 };
 
-const PREFIX_PATTERN = /"(?:[^"\\\n]|\\.)*"\s*<>\s*[a-z_]\w*\s*(->|when\b)/;
-const SUFFIX_PATTERN = /\b[a-z_]\w*\s*<>\s*"(?:[^"\\\n]|\\.)*"\s*(->|when\b)/;
-
-/** A syntax error whose lines hold a `"prefix" <> rest ->` or `rest <> "suffix" ->` pattern. */
-const stringConcatPattern: DetectionPredicate = (node, ctx) => {
-  const source = ctx.file.source;
-  const from = source.lastIndexOf('\n', node.start - 1) + 1;
-  let to = source.indexOf('\n', Math.max(node.end - 1, node.start));
-  if (to === -1) to = source.length;
-  const lines = source.slice(from, to);
-  return PREFIX_PATTERN.test(lines) || SUFFIX_PATTERN.test(lines);
-};
-
 const ALLOCATING = (ctx: ScanContext) => (n: MeshNode): boolean =>
   n.type === 'interpolation' ||
   n.type === 'list_literal' ||
@@ -563,7 +550,6 @@ export const GAP_PREDICATES: Readonly<Record<string, GapPredicates>> = {
   'timer-thread-per-call': { risky: insideRepetition },
   'timer-service-cast': { risky: sendAfterTargetsService },
   'map-linear-scan': { risky: insideRepetition },
-  'string-prefix-pattern': { risky: stringConcatPattern },
   'conservative-gc': { risky: selfRecursiveAllocatingActor },
   'pool-checkout-blocks': { risky: smallPool },
   'case-binder-reuse': { risky: binderReusedAcrossCases },

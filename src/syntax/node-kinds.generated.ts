@@ -85,6 +85,7 @@ export const NODE_KINDS = [
   "slot_pipe",
   "source_file",
   "string",
+  "string_concat_pattern",
   "string_content",
   "struct_body",
   "struct_definition",
@@ -126,14 +127,14 @@ export type NodeKind = (typeof NODE_KINDS)[number];
 export const SUPERTYPES: Readonly<Record<string, readonly string[]>> = {
   "_expression": ["atom","binary_expression","boolean","break_expression","call_expression","case_expression","closure","continue_expression","field_access","float","for_expression","identifier","if_expression","index_expression","integer","json_literal","list_literal","map_literal","nil","parenthesized_expression","pipe_expression","receive_expression","regex","self","string","struct_literal","struct_update","try_expression","tuple_expression","unary_expression","while_expression"],
   "_item": ["actor_definition","from_import","function_definition","impl_definition","import_declaration","interface_definition","module_definition","service_definition","struct_definition","sum_type_definition","supervisor_definition","type_alias"],
-  "_pattern": ["as_pattern","boolean","cons_pattern","constructor_pattern","float","identifier","integer","negative_literal","nil","or_pattern","string","tuple_pattern","wildcard_pattern"],
+  "_pattern": ["as_pattern","boolean","cons_pattern","constructor_pattern","float","identifier","integer","negative_literal","nil","or_pattern","string","string_concat_pattern","tuple_pattern","wildcard_pattern"],
   "_statement": ["actor_definition","assert_receive","expression_statement","from_import","function_definition","impl_definition","import_declaration","interface_definition","let_declaration","module_definition","return_statement","service_definition","struct_definition","sum_type_definition","supervisor_definition","test_hook","type_alias"],
   "_type": ["function_type","generic_type","optional_type","qualified_type","result_type","tuple_type","type_identifier"],
 };
 
 export const EXPRESSION_KINDS: ReadonlySet<string> = new Set(["atom","binary_expression","boolean","break_expression","call_expression","case_expression","closure","continue_expression","field_access","float","for_expression","identifier","if_expression","index_expression","integer","json_literal","list_literal","map_literal","nil","parenthesized_expression","pipe_expression","receive_expression","regex","self","string","struct_literal","struct_update","try_expression","tuple_expression","unary_expression","while_expression"]);
 export const ITEM_KINDS: ReadonlySet<string> = new Set(["actor_definition","from_import","function_definition","impl_definition","import_declaration","interface_definition","module_definition","service_definition","struct_definition","sum_type_definition","supervisor_definition","type_alias"]);
-export const PATTERN_KINDS: ReadonlySet<string> = new Set(["as_pattern","boolean","cons_pattern","constructor_pattern","float","identifier","integer","negative_literal","nil","or_pattern","string","tuple_pattern","wildcard_pattern"]);
+export const PATTERN_KINDS: ReadonlySet<string> = new Set(["as_pattern","boolean","cons_pattern","constructor_pattern","float","identifier","integer","negative_literal","nil","or_pattern","string","string_concat_pattern","tuple_pattern","wildcard_pattern"]);
 export const STATEMENT_KINDS: ReadonlySet<string> = new Set(["actor_definition","assert_receive","expression_statement","from_import","function_definition","impl_definition","import_declaration","interface_definition","let_declaration","module_definition","return_statement","service_definition","struct_definition","sum_type_definition","supervisor_definition","test_hook","type_alias"]);
 export const TYPE_KINDS: ReadonlySet<string> = new Set(["function_type","generic_type","optional_type","qualified_type","result_type","tuple_type","type_identifier"]);
 
@@ -185,6 +186,7 @@ export const FIELDS_BY_KIND: Readonly<Record<string, readonly string[]>> = {
   "result_type": ["error","ok"],
   "return_statement": ["value"],
   "service_definition": ["body","name"],
+  "string_concat_pattern": ["prefix","rest","suffix"],
   "struct_definition": ["body","deriving","name","type_parameters","visibility"],
   "struct_field": ["name","type"],
   "struct_literal": ["name"],
