@@ -18,6 +18,27 @@ export type Inspection =
  * before the caller migrates it.
  */
 export function inspectJournalFile(path: string, now: () => Date = () => new Date()): Inspection {
+  // A journal another process is creating right now can look unmarked for a moment (its
+  // first commit not yet visible to us): look again briefly before calling it foreign.
+  // Whether -wal/-shm existed before our first look: a refused file keeps no trace of us.
+  const sidecarsAreOurs = !existsSync(`${path}-wal`) && !existsSync(`${path}-shm`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return inspectOnce(path, now, attempt === SETTLE_ATTEMPTS, sidecarsAreOurs);
+    } catch (err) {
+      if (!(err instanceof UnmarkedFile)) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SETTLE_DELAY_MS * attempt);
+    }
+  }
+}
+
+const SETTLE_ATTEMPTS = 8;
+const SETTLE_DELAY_MS = 25;
+
+/** An SQLite file without our application id: foreign, or a journal still being created. */
+class UnmarkedFile extends Error {}
+
+function inspectOnce(path: string, now: () => Date, lastLook: boolean, sidecarsAreOurs: boolean): Inspection {
   let size: number;
   try {
     const stat = statSync(path);
@@ -36,7 +57,6 @@ export function inspectJournalFile(path: string, now: () => Date = () => new Dat
   if (header.applicationId !== 0 && header.applicationId !== APPLICATION_ID) throw foreignError(path);
   if (header.applicationId === APPLICATION_ID && header.userVersion > SCHEMA_VERSION) throw newerError(path, header.userVersion);
 
-  const createdSidecars = !existsSync(`${path}-wal`) && !existsSync(`${path}-shm`);
   let db: Db | undefined;
   let refused = false;
   try {
@@ -47,7 +67,7 @@ export function inspectJournalFile(path: string, now: () => Date = () => new Dat
     const objects = Number((db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n);
     if (applicationId !== APPLICATION_ID) {
       if (applicationId === 0 && version === 0 && objects === 0) return { kind: 'fresh' };
-      throw foreignError(path);
+      throw applicationId === 0 && !lastLook ? new UnmarkedFile() : foreignError(path);
     }
     if (version > SCHEMA_VERSION) throw newerError(path, version);
     const check = db.pragma('quick_check', { simple: true });
@@ -59,12 +79,14 @@ export function inspectJournalFile(path: string, now: () => Date = () => new Dat
     db.prepare('VACUUM INTO ?').run(backupPath);
     return { kind: 'ours', version, backupPath };
   } catch (err) {
+    // An unmarked file may be a journal mid-creation: never touch its sidecars.
+    if (err instanceof UnmarkedFile) throw err;
     refused = true;
     throw journalError(err, path);
   } finally {
     db?.close();
     // Reading a WAL-mode file creates -wal/-shm beside it: a refused file keeps no trace of us.
-    if (refused && createdSidecars) removeReaderSidecars(path);
+    if (refused && sidecarsAreOurs) removeReaderSidecars(path);
   }
 }
 
