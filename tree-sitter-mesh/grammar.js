@@ -35,7 +35,7 @@ const PREC = {
 // only in the April dialect and only in front of `{` (February code uses it
 // as a variable name).
 const RESERVED = [
-  'actor', 'after', 'alias', 'and', 'break', 'call', 'case', 'cast', 'cond',
+  'actor', 'after', 'alias', 'and', 'break', 'call', 'case', 'cast',
   'continue', 'def', 'do', 'else', 'end', 'false', 'fn', 'for', 'if', 'impl',
   'import', 'in', 'interface', 'let', 'link', 'match', 'module', 'monitor',
   'nil', 'not', 'or', 'pub', 'receive', 'return', 'self', 'send', 'service',
@@ -111,11 +111,13 @@ module.exports = grammar({
   rules: {
     source_file: $ => repeat(choice($._statement, $._separator, $._reserved_unused)),
 
-    // `alias`, `cond`, `trait`, `trap` and `with` are reserved by the real
-    // lexer but used by no rule. Referencing them here (followed by a token
-    // the scanner never produces) makes them tokens, so they can be reserved
-    // and any use of them is a syntax error, as in meshc.
-    _reserved_unused: $ => seq(choice('alias', 'cond', 'trait', 'trap', 'with'), $._error_sentinel),
+    // `alias`, `trait`, `trap` and `with` are reserved by the real lexer but
+    // used by no rule. Referencing them here (followed by a token the scanner
+    // never produces) makes them tokens, so they can be reserved and any use
+    // of them is a syntax error, as in meshc. `cond` was reserved the same way
+    // in the February and April compilers, but later ones accept it as a name
+    // (real Mesher code says `let cond = ...`), so it is an identifier here.
+    _reserved_unused: $ => seq(choice('alias', 'trait', 'trap', 'with'), $._error_sentinel),
 
     _separator: $ => choice($._newline, ';'),
 
@@ -161,13 +163,17 @@ module.exports = grammar({
 
     return_statement: $ => prec.right(seq('return', optional(field('value', $._expression)))),
 
-    // Test DSL (`*.test.mpl`): `setup do ... end`, `teardown do ... end`.
-    test_hook: $ => seq(
+    // Test DSL (`*.test.mpl`): `setup do ... end`, `teardown do ... end`, and the
+    // bare-label forms `test "label" do ... end` / `describe "label" do ... end`
+    // (meshc's test preprocessor takes the label with or without parentheses).
+    // The precedence settles `name "label"` for the hook (rather than two statements).
+    test_hook: $ => prec(1, seq(
       field('name', $.identifier),
+      optional(field('label', $.string)),
       'do',
       optional(field('body', $.block)),
       'end',
-    ),
+    )),
 
     // Test DSL: `assert_receive PATTERN [, TIMEOUT]`.
     assert_receive: $ => seq(

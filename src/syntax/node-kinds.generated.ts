@@ -196,7 +196,7 @@ export const FIELDS_BY_KIND: Readonly<Record<string, readonly string[]>> = {
   "supervisor_definition": ["body","name","visibility"],
   "supervisor_option": ["key","value"],
   "terminate_clause": ["body"],
-  "test_hook": ["body","name"],
+  "test_hook": ["body","label","name"],
   "trailing_closure": ["body","parameters"],
   "trait_bound": ["trait","type"],
   "try_expression": ["operand"],
@@ -209,4 +209,4 @@ export const FIELDS_BY_KIND: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Anonymous word tokens (keywords) of the grammar. */
-export const KEYWORDS: ReadonlySet<string> = new Set(["actor","after","alias","and","as","assert_receive","break","call","case","cast","child","cond","continue","def","deriving","do","else","end","false","fn","for","from","if","impl","import","in","interface","json","let","match","module","nil","not","or","pub","receive","return","self","service","struct","supervisor","terminate","trait","trap","true","type","when","where","while","with"]);
+export const KEYWORDS: ReadonlySet<string> = new Set(["actor","after","alias","and","as","assert_receive","break","call","case","cast","child","continue","def","deriving","do","else","end","false","fn","for","from","if","impl","import","in","interface","json","let","match","module","nil","not","or","pub","receive","return","self","service","struct","supervisor","terminate","trait","trap","true","type","when","where","while","with"]);
