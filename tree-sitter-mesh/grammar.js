@@ -106,7 +106,7 @@ module.exports = grammar({
     $._base_type,
   ],
 
-  conflicts: _ => [],
+  conflicts: $ => [[$.function_definition, $._closure_bare_parameter]],
 
   rules: {
     source_file: $ => repeat(choice($._statement, $._separator, $._reserved_unused)),
@@ -190,8 +190,8 @@ module.exports = grammar({
       optional(field('arguments', $.arguments)),
     ),
 
-    function_definition: $ => prec(1, seq(
-      optional(field('annotation', $.annotation)),
+    function_definition: $ => prec.dynamic(1, seq(
+      repeat(field('annotation', $.annotation)),
       optional(field('visibility', $.visibility)),
       choice('fn', 'def'),
       field('name', $.identifier),
@@ -223,11 +223,14 @@ module.exports = grammar({
     parameter: $ => choice(
       prec(5, seq(
         field('pattern', $.identifier),
-        optional(seq('::', field('type', $._type))),
+        optional(seq('::', optional(field('ownership', $.ownership)), field('type', $._type))),
       )),
       field('pattern', $.self),
       prec(5, field('pattern', $._parameter_pattern)),
     ),
+
+    // `x :: borrow T` / `x :: consume T` (compilers after April 2026).
+    ownership: _ => choice('borrow', 'consume'),
 
     // Patterns allowed directly as a function parameter (no top-level cons,
     // or- or as-pattern, so that `x :: Int` stays a type annotation).
@@ -757,14 +760,19 @@ module.exports = grammar({
       'end',
     ),
 
-    arm: $ => seq(
+    // A bare arm (`Ok(v)` alone on its line) yields the matched value unchanged
+    // (compilers after April 2026).
+    arm: $ => choice(
+      seq(
+        field('pattern', $._pattern),
+        optional(seq('when', field('guard', $._expression))),
+        '->',
+        field('body', choice(
+          $._expression,
+          $.do_block,
+        )),
+      ),
       field('pattern', $._pattern),
-      optional(seq('when', field('guard', $._expression))),
-      '->',
-      field('body', choice(
-        $._expression,
-        $.do_block,
-      )),
     ),
 
     // Receive arms have a single-expression body (no `-> do ... end`).
@@ -779,7 +787,7 @@ module.exports = grammar({
 
     for_expression: $ => seq(
       'for',
-      field('binding', choice($.identifier, $.destructure_binding)),
+      field('binding', choice($.identifier, $.destructure_binding, $.tuple_pattern)),
       'in',
       field('iterable', $._expression),
       optional(seq('when', field('filter', $._expression))),
@@ -859,7 +867,7 @@ module.exports = grammar({
     _closure_bare_parameter: $ => choice(
       seq(
         field('pattern', $.identifier),
-        optional(seq('::', field('type', $._type))),
+        optional(seq('::', optional(field('ownership', $.ownership)), field('type', $._type))),
       ),
       field('pattern', choice(
         $.wildcard_pattern,
@@ -882,7 +890,11 @@ module.exports = grammar({
       $.as_pattern,
       $.cons_pattern,
       $.string_concat_pattern,
+      $.list_pattern,
     ),
+
+    // `[]`, `[x]`, `[a, "--flag", b]` (compilers after April 2026).
+    list_pattern: $ => seq('[', commaSep($._pattern), ']'),
 
     wildcard_pattern: _ => '_',
 

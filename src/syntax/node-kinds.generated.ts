@@ -61,6 +61,7 @@ export const NODE_KINDS = [
   "keyword_argument",
   "let_declaration",
   "list_literal",
+  "list_pattern",
   "map_entry",
   "map_literal",
   "module_definition",
@@ -69,6 +70,7 @@ export const NODE_KINDS = [
   "nil",
   "optional_type",
   "or_pattern",
+  "ownership",
   "parameter",
   "parameters",
   "parenthesized_expression",
@@ -127,14 +129,14 @@ export type NodeKind = (typeof NODE_KINDS)[number];
 export const SUPERTYPES: Readonly<Record<string, readonly string[]>> = {
   "_expression": ["atom","binary_expression","boolean","break_expression","call_expression","case_expression","closure","continue_expression","field_access","float","for_expression","identifier","if_expression","index_expression","integer","json_literal","list_literal","map_literal","nil","parenthesized_expression","pipe_expression","receive_expression","regex","self","string","struct_literal","struct_update","try_expression","tuple_expression","unary_expression","while_expression"],
   "_item": ["actor_definition","from_import","function_definition","impl_definition","import_declaration","interface_definition","module_definition","service_definition","struct_definition","sum_type_definition","supervisor_definition","type_alias"],
-  "_pattern": ["as_pattern","boolean","cons_pattern","constructor_pattern","float","identifier","integer","negative_literal","nil","or_pattern","string","string_concat_pattern","tuple_pattern","wildcard_pattern"],
+  "_pattern": ["as_pattern","boolean","cons_pattern","constructor_pattern","float","identifier","integer","list_pattern","negative_literal","nil","or_pattern","string","string_concat_pattern","tuple_pattern","wildcard_pattern"],
   "_statement": ["actor_definition","assert_receive","expression_statement","from_import","function_definition","impl_definition","import_declaration","interface_definition","let_declaration","module_definition","return_statement","service_definition","struct_definition","sum_type_definition","supervisor_definition","test_hook","type_alias"],
   "_type": ["function_type","generic_type","optional_type","qualified_type","result_type","tuple_type","type_identifier"],
 };
 
 export const EXPRESSION_KINDS: ReadonlySet<string> = new Set(["atom","binary_expression","boolean","break_expression","call_expression","case_expression","closure","continue_expression","field_access","float","for_expression","identifier","if_expression","index_expression","integer","json_literal","list_literal","map_literal","nil","parenthesized_expression","pipe_expression","receive_expression","regex","self","string","struct_literal","struct_update","try_expression","tuple_expression","unary_expression","while_expression"]);
 export const ITEM_KINDS: ReadonlySet<string> = new Set(["actor_definition","from_import","function_definition","impl_definition","import_declaration","interface_definition","module_definition","service_definition","struct_definition","sum_type_definition","supervisor_definition","type_alias"]);
-export const PATTERN_KINDS: ReadonlySet<string> = new Set(["as_pattern","boolean","cons_pattern","constructor_pattern","float","identifier","integer","negative_literal","nil","or_pattern","string","string_concat_pattern","tuple_pattern","wildcard_pattern"]);
+export const PATTERN_KINDS: ReadonlySet<string> = new Set(["as_pattern","boolean","cons_pattern","constructor_pattern","float","identifier","integer","list_pattern","negative_literal","nil","or_pattern","string","string_concat_pattern","tuple_pattern","wildcard_pattern"]);
 export const STATEMENT_KINDS: ReadonlySet<string> = new Set(["actor_definition","assert_receive","expression_statement","from_import","function_definition","impl_definition","import_declaration","interface_definition","let_declaration","module_definition","return_statement","service_definition","struct_definition","sum_type_definition","supervisor_definition","test_hook","type_alias"]);
 export const TYPE_KINDS: ReadonlySet<string> = new Set(["function_type","generic_type","optional_type","qualified_type","result_type","tuple_type","type_identifier"]);
 
@@ -178,7 +180,7 @@ export const FIELDS_BY_KIND: Readonly<Record<string, readonly string[]>> = {
   "map_entry": ["key","value"],
   "module_definition": ["body","name","visibility"],
   "optional_type": ["type"],
-  "parameter": ["pattern","type"],
+  "parameter": ["ownership","pattern","type"],
   "pipe_expression": ["left","operator","right"],
   "qualified_name": ["module","name"],
   "qualified_type": ["module","name"],
@@ -209,4 +211,4 @@ export const FIELDS_BY_KIND: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Anonymous word tokens (keywords) of the grammar. */
-export const KEYWORDS: ReadonlySet<string> = new Set(["actor","after","alias","and","as","assert_receive","break","call","case","cast","child","continue","def","deriving","do","else","end","false","fn","for","from","if","impl","import","in","interface","json","let","match","module","nil","not","or","pub","receive","return","self","service","struct","supervisor","terminate","trait","trap","true","type","when","where","while","with"]);
+export const KEYWORDS: ReadonlySet<string> = new Set(["actor","after","alias","and","as","assert_receive","borrow","break","call","case","cast","child","consume","continue","def","deriving","do","else","end","false","fn","for","from","if","impl","import","in","interface","json","let","match","module","nil","not","or","pub","receive","return","self","service","struct","supervisor","terminate","trait","trap","true","type","when","where","while","with"]);

@@ -19,6 +19,7 @@
 (boolean) @boolean
 (nil) @constant.builtin
 (visibility) @keyword.modifier
+(ownership) @keyword.modifier
 (self) @variable.builtin
 
 ; ---------------------------------------------------------------- definitions

@@ -153,9 +153,11 @@ static bool scan_string_delimiter(TSLexer *lexer, const bool *valid_symbols) {
   return false;
 }
 
-/* After the newline(s): is the next real token `|>` or `|N>`? Skips blank
- * lines and comments. Consumes lookahead characters (beyond mark_end). */
-static bool pipe_follows(TSLexer *lexer) {
+/* After the newline(s): is the next real token `|>`, `|N>` or `<>`, i.e. does
+ * the next line continue the expression (leading pipes; leading `<>` in code
+ * for compilers after April 2026)? No statement can start with these tokens.
+ * Skips blank lines and comments. Consumes lookahead characters (beyond mark_end). */
+static bool continuation_follows(TSLexer *lexer) {
   for (;;) {
     int32_t c = lexer->lookahead;
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
@@ -180,6 +182,10 @@ static bool pipe_follows(TSLexer *lexer) {
         return lexer->lookahead == '>';
       }
       return false;
+    }
+    if (c == '<') {
+      advance(lexer);
+      return lexer->lookahead == '>';
     }
     return false;
   }
@@ -253,7 +259,7 @@ bool tree_sitter_mesh_external_scanner_scan(void *payload, TSLexer *lexer, const
       advance(lexer);
       if (nl) lexer->mark_end(lexer);
     }
-    if (!error_recovery && pipe_follows(lexer)) return false;
+    if (!error_recovery && continuation_follows(lexer)) return false;
     lexer->result_symbol = NEWLINE;
     return true;
   }
