@@ -185,10 +185,12 @@ function printTable(rows) {
   for (const row of rows) {
     const cells = cols.map((t) => {
       const r = row.results[t];
-      return pad(`${r.tokens} / ${r.calls} / ${r.seconds.toFixed(0)} / ${r.valid ? 'ok' : 'BAD'}`, 26);
+      const capped = /budget/.test(r.note ?? '') ? '*' : '';
+      return pad(`${r.tokens} / ${r.calls} / ${r.seconds.toFixed(0)}${capped} / ${r.valid ? 'ok' : 'BAD'}`, 26);
     });
     console.log(`${row.name.padEnd(26)}${pad(row.original.tokens, 9)}  ${cells.join('')}`);
   }
+  console.log(`(* = stopped by the ${budgetS} s wall budget before the tool finished)`);
   if (!tools.includes('ours')) return;
   console.log('\ngeometric means of ours / other (valid outputs of both only; < 1 is better for ours):');
   for (const other of tools.filter((t) => t !== 'ours')) {

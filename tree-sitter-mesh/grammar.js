@@ -54,6 +54,18 @@ function sepBy1(sep, rule) {
   return seq(rule, repeat(seq(sep, rule)));
 }
 
+/** `[pub] fn name[<T>][(params)][-> type]`: shared by definitions and body-less declarations. */
+function functionHeader($) {
+  return [
+    optional(field('visibility', $.visibility)),
+    choice('fn', 'def'),
+    field('name', $.identifier),
+    optional(field('type_parameters', $.type_parameters)),
+    optional(field('parameters', $.parameters)),
+    optional(seq('->', field('return_type', $._type))),
+  ];
+}
+
 /** comma separated, optional trailing comma, possibly empty */
 function commaSep(rule) {
   return optional(commaSep1(rule));
@@ -190,21 +202,22 @@ module.exports = grammar({
       optional(field('arguments', $.arguments)),
     ),
 
-    function_definition: $ => prec.dynamic(1, seq(
-      repeat(field('annotation', $.annotation)),
-      optional(field('visibility', $.visibility)),
-      choice('fn', 'def'),
-      field('name', $.identifier),
-      optional(field('type_parameters', $.type_parameters)),
-      optional(field('parameters', $.parameters)),
-      optional(seq('->', field('return_type', $._type))),
-      optional(field('where', $.where_clause)),
-      optional(seq('when', field('guard', $._expression))),
-      choice(
-        seq('=', field('body', $._expression)),
-        seq('do', optional(field('body', $.block)), 'end'),
-      ),
-    )),
+    function_definition: $ => choice(
+      prec.dynamic(1, seq(
+        repeat(field('annotation', $.annotation)),
+        ...functionHeader($),
+        optional(field('where', $.where_clause)),
+        optional(seq('when', field('guard', $._expression))),
+        choice(
+          seq('=', field('body', $._expression)),
+          seq('do', optional(field('body', $.block)), 'end'),
+        ),
+      )),
+      // A body-less declaration behind an annotation, ended by the line:
+      // `@native("sym")⏎pub fn add(a :: Int, b :: Int) -> Int` (compilers after April 2026).
+      // Right-associative: `(`, `->` and the like after the name continue the header.
+      prec.right(prec.dynamic(1, seq(repeat1(field('annotation', $.annotation)), ...functionHeader($)))),
+    ),
 
     type_parameters: $ => seq('<', commaSep($._type_identifier), '>'),
 
@@ -227,7 +240,11 @@ module.exports = grammar({
       )),
       field('pattern', $.self),
       prec(5, field('pattern', $._parameter_pattern)),
+      // `(_ :: rest)`: with a head that is not a name, `::` is the cons pattern, not a type.
+      prec(5, field('pattern', alias($._parameter_cons_pattern, $.cons_pattern))),
     ),
+
+    _parameter_cons_pattern: $ => seq(field('head', $._parameter_pattern), '::', field('tail', $._pattern)),
 
     // `x :: borrow T` / `x :: consume T` (compilers after April 2026).
     ownership: _ => choice('borrow', 'consume'),
@@ -322,7 +339,7 @@ module.exports = grammar({
       optional(field('deriving', $.deriving_clause)),
     ),
 
-    variant_list: $ => repeat1(choice($.variant, $._newline)),
+    variant_list: $ => repeat1(choice($.variant, $._separator)),
 
     variant: $ => seq(
       field('name', $.identifier),
@@ -536,7 +553,7 @@ module.exports = grammar({
 
     regex: _ => token(seq('~r/', /([^\/\\]|\\[^\r\n])*/, '/', /[ims]*/)),
 
-    identifier: _ => /[\p{L}_][\p{L}\p{N}_]*/,
+    identifier: _ => /[\p{L}\p{Nl}_][\p{L}\p{N}_]*/,
 
     _type_identifier: $ => alias($.identifier, $.type_identifier),
 
@@ -891,6 +908,7 @@ module.exports = grammar({
       $.cons_pattern,
       $.string_concat_pattern,
       $.list_pattern,
+      $.struct_pattern,
     ),
 
     // `[]`, `[x]`, `[a, "--flag", b]` (compilers after April 2026).
@@ -918,6 +936,16 @@ module.exports = grammar({
     negative_literal: $ => seq('-', choice($.integer, $.float)),
 
     tuple_pattern: $ => seq('(', commaSep($._pattern), ')'),
+
+    // `Point { x, y: 0 }` (compilers after April 2026): a field alone binds its own name.
+    struct_pattern: $ => seq(
+      field('name', choice($._type_identifier, $.qualified_name)),
+      '{',
+      commaSep(choice(alias($.identifier, $.field_pattern), $.field_pattern)),
+      '}',
+    ),
+
+    field_pattern: $ => seq(field('name', $.identifier), ':', field('pattern', $._pattern)),
 
     constructor_pattern: $ => choice(
       prec(4, seq(

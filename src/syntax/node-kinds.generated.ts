@@ -39,6 +39,7 @@ export const NODE_KINDS = [
   "expression_statement",
   "field_access",
   "field_initializer",
+  "field_pattern",
   "float",
   "for_expression",
   "from_import",
@@ -94,6 +95,7 @@ export const NODE_KINDS = [
   "struct_field",
   "struct_literal",
   "struct_option",
+  "struct_pattern",
   "struct_update",
   "sum_type_definition",
   "supervisor_body",
@@ -129,14 +131,14 @@ export type NodeKind = (typeof NODE_KINDS)[number];
 export const SUPERTYPES: Readonly<Record<string, readonly string[]>> = {
   "_expression": ["atom","binary_expression","boolean","break_expression","call_expression","case_expression","closure","continue_expression","field_access","float","for_expression","identifier","if_expression","index_expression","integer","json_literal","list_literal","map_literal","nil","parenthesized_expression","pipe_expression","receive_expression","regex","self","string","struct_literal","struct_update","try_expression","tuple_expression","unary_expression","while_expression"],
   "_item": ["actor_definition","from_import","function_definition","impl_definition","import_declaration","interface_definition","module_definition","service_definition","struct_definition","sum_type_definition","supervisor_definition","type_alias"],
-  "_pattern": ["as_pattern","boolean","cons_pattern","constructor_pattern","float","identifier","integer","list_pattern","negative_literal","nil","or_pattern","string","string_concat_pattern","tuple_pattern","wildcard_pattern"],
+  "_pattern": ["as_pattern","boolean","cons_pattern","constructor_pattern","float","identifier","integer","list_pattern","negative_literal","nil","or_pattern","string","string_concat_pattern","struct_pattern","tuple_pattern","wildcard_pattern"],
   "_statement": ["actor_definition","assert_receive","expression_statement","from_import","function_definition","impl_definition","import_declaration","interface_definition","let_declaration","module_definition","return_statement","service_definition","struct_definition","sum_type_definition","supervisor_definition","test_hook","type_alias"],
   "_type": ["function_type","generic_type","optional_type","qualified_type","result_type","tuple_type","type_identifier"],
 };
 
 export const EXPRESSION_KINDS: ReadonlySet<string> = new Set(["atom","binary_expression","boolean","break_expression","call_expression","case_expression","closure","continue_expression","field_access","float","for_expression","identifier","if_expression","index_expression","integer","json_literal","list_literal","map_literal","nil","parenthesized_expression","pipe_expression","receive_expression","regex","self","string","struct_literal","struct_update","try_expression","tuple_expression","unary_expression","while_expression"]);
 export const ITEM_KINDS: ReadonlySet<string> = new Set(["actor_definition","from_import","function_definition","impl_definition","import_declaration","interface_definition","module_definition","service_definition","struct_definition","sum_type_definition","supervisor_definition","type_alias"]);
-export const PATTERN_KINDS: ReadonlySet<string> = new Set(["as_pattern","boolean","cons_pattern","constructor_pattern","float","identifier","integer","list_pattern","negative_literal","nil","or_pattern","string","string_concat_pattern","tuple_pattern","wildcard_pattern"]);
+export const PATTERN_KINDS: ReadonlySet<string> = new Set(["as_pattern","boolean","cons_pattern","constructor_pattern","float","identifier","integer","list_pattern","negative_literal","nil","or_pattern","string","string_concat_pattern","struct_pattern","tuple_pattern","wildcard_pattern"]);
 export const STATEMENT_KINDS: ReadonlySet<string> = new Set(["actor_definition","assert_receive","expression_statement","from_import","function_definition","impl_definition","import_declaration","interface_definition","let_declaration","module_definition","return_statement","service_definition","struct_definition","sum_type_definition","supervisor_definition","test_hook","type_alias"]);
 export const TYPE_KINDS: ReadonlySet<string> = new Set(["function_type","generic_type","optional_type","qualified_type","result_type","tuple_type","type_identifier"]);
 
@@ -163,6 +165,7 @@ export const FIELDS_BY_KIND: Readonly<Record<string, readonly string[]>> = {
   "else_clause": ["body"],
   "field_access": ["field","object"],
   "field_initializer": ["name","value"],
+  "field_pattern": ["name","pattern"],
   "for_expression": ["binding","body","filter","iterable"],
   "from_import": ["module","names"],
   "function_definition": ["annotation","body","guard","name","parameters","return_type","type_parameters","visibility","where"],
@@ -193,6 +196,7 @@ export const FIELDS_BY_KIND: Readonly<Record<string, readonly string[]>> = {
   "struct_field": ["name","type"],
   "struct_literal": ["name"],
   "struct_option": ["name","target","value"],
+  "struct_pattern": ["name"],
   "struct_update": ["value"],
   "sum_type_definition": ["body","deriving","name","type_parameters","visibility"],
   "supervisor_definition": ["body","name","visibility"],

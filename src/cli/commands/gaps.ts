@@ -67,7 +67,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     });
 }
 
-function scanOptions(flags: ScanFlags): ScanOptions {
+function scanOptions(flags: ScanFlags): ScanOptions & { dialects: ScanDialect[] } {
   const dialects: ScanDialect[] =
     flags.dialect === 'any' ? ['february', 'april'] : flags.dialect === 'february' || flags.dialect === 'april' ? [flags.dialect] : [];
   if (dialects.length === 0) throw new UserError(`unknown dialect '${flags.dialect}'`, ExitCode.USAGE, 'use february, april or any');
@@ -83,7 +83,8 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
     throw new UserError(`unknown format '${flags.format}'`, ExitCode.USAGE, 'use text, json or sarif');
   }
   const format = flags.format as ScanFormat;
-  const result = await scanPaths(paths, scanOptions(flags));
+  const options = scanOptions(flags);
+  const result = await scanPaths(paths, options);
   if (result.files.length === 0) printWarning(`no Mesh files (.mpl, .mesh) found in ${paths.join(', ')}`);
   for (const file of result.filesWithSyntaxErrors) printWarning(`${file} has syntax errors; findings there may be incomplete`);
   let report: string;
@@ -105,9 +106,18 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const risky = result.findings.filter((f) => f.kind === 'risky').length;
   if (format === 'text' && !flags.output) {
     const workarounds = result.findings.length - risky;
-    process.stderr.write(chalk.dim(`${result.files.length} file(s) scanned: ${risky} risky, ${workarounds} workaround site(s)\n`));
+    const unchecked = options.includeFixed ? 0 : uncheckedFixedGaps(options);
+    const note = unchecked > 0 ? `; ${unchecked} gap(s) fixed in ${options.dialects.join(' and ')} not checked (--all checks them)` : '';
+    process.stderr.write(chalk.dim(`${result.files.length} file(s) scanned: ${risky} risky, ${workarounds} workaround site(s)${note}\n`));
   }
   return risky > 0 ? ExitCode.FINDINGS : ExitCode.OK;
+}
+
+/** Gaps a scan skips by default: fixed in every selected dialect (scan.ts applies the same rule). */
+function uncheckedFixedGaps(options: ScanOptions & { dialects: ScanDialect[] }): number {
+  return GAP_CATALOG.filter(
+    (gap) => (!options.only || options.only.includes(gap.key)) && !options.dialects.some((d) => gap.status[d] === 'open'),
+  ).length;
 }
 
 function listText(catalog: readonly KnownGap[]): string {

@@ -93,6 +93,15 @@ describe('parseSource', () => {
     expect(compared).toBeGreaterThanOrEqual(files.length);
   });
 
+  it('parses every Mesh file in the repository with no ERROR or MISSING node', () => {
+    const root = resolve(__dirname, '../../..');
+    const skip = /(^|\/)(node_modules|\.git|dist|build)(\/|$)/;
+    const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => !skip.test(f) && isMeshFile(f));
+    expect(files.length).toBeGreaterThan(200);
+    const failing = files.filter((f) => parseSource(readFileSync(join(root, f), 'utf8')).errors.length > 0);
+    expect(failing).toEqual([]);
+  });
+
   it('reports syntax errors with positions, messages and excerpts', () => {
     const src = 'fn main() do\n  println("ü"))\nend\n';
     const { errors } = parseSource(src);
