@@ -9,6 +9,7 @@
 //
 // Usage: npm run bench:reduce -- [--only a,b] [--budget 300] [--jobs 2] [--timeout 60]
 //                                 [--tools ours,cvise,creduce] [--json-out file]
+//                                 [--keep dir]  (saves every tool's final output as dir/<input>/<tool>/)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -116,6 +117,7 @@ function runTool(tool, input) {
   const calls = statSync(counter).size;
   const size = measureCandidate(result, meshPort);
   const valid = isStillInteresting(input.script, result, env);
+  if (args.keep) writeFiles(join(resolve(args.keep), input.name, tool), result);
   rmSync(runDir, { recursive: true, force: true });
   return { tokens: size.tokens, bytes: size.bytes, calls, seconds, valid, note };
 }

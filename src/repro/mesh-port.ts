@@ -38,6 +38,9 @@ const MINIMAL_BY_KIND: Readonly<Record<string, readonly string[]>> = {
 
 const COMMENT_KINDS = new Set(['comment', 'block_comment', 'doc_comment']);
 
+/** An interpolation without nested braces or backslashes, capturing its expression text. */
+const INTERPOLATION = /[$#]\{([^{}\\]*)\}/g;
+
 /** Mesh's reserved words (mesh-language.md §2.4), in case the generated list is incomplete. */
 const MESH_KEYWORDS = `actor after alias and break call case cast cond continue def do else end false fn for if impl import
 in interface json let link match module monitor nil not or pub receive return self send service spawn struct supervisor
@@ -64,6 +67,13 @@ export const meshPort: SyntaxPort = {
     if (byKind) return byKind;
     const family = meshPort.familyOf(kind);
     return family === 'item' || family === 'statement' || family === null ? [] : (MINIMAL_BY_FAMILY[family] ?? []);
+  },
+  textForms(kind, text) {
+    // A string with interpolations: the same string with the `${…}`/`#{…}` delimiters
+    // dropped, keeping the text (what a character-level reducer reaches by deleting them).
+    if (kind !== 'string') return [];
+    const plain = text.replace(INTERPOLATION, (_, inner: string) => inner.replaceAll('"', '\\"'));
+    return plain !== text ? [plain] : [];
   },
   isComment: (node) => COMMENT_KINDS.has(node.type),
   isIdentifier: (node) => node.type === 'identifier',

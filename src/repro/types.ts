@@ -25,6 +25,11 @@ export interface SyntaxPort {
   familyOf(kind: string): string | null;
   /** Smallest replacement texts for a node kind, tried smallest first ([] = none). */
   minimalForms(kind: string): readonly string[];
+  /**
+   * Replacement texts built from the node's own text, tried after the minimal forms
+   * (optional). Mesh: a string with its interpolation delimiters dropped.
+   */
+  textForms?(kind: string, text: string): readonly string[];
   /** Comments are not tokens and are dropped wholesale first. */
   isComment(node: MeshNode): boolean;
   /** Identifier leaves that the renaming pass may shorten. */

@@ -32,6 +32,16 @@ describe('the tree-sitter-mesh port', () => {
     expect(meshPort.parse('fn main( do\n', 'main.mpl').errorCount).toBeGreaterThan(0);
   });
 
+  it('offers a string with its interpolation delimiters dropped, keeping the text', () => {
+    expect(meshPort.textForms!('string', '"ok: ${Limiter.check(a)} and #{n}"')).toEqual(['"ok: Limiter.check(a) and n"']);
+    expect(meshPort.parse('"ok: Limiter.check(a) and n"\n', 'main.mpl').errorCount).toBe(0);
+    expect(meshPort.textForms!('string', '"plain"')).toEqual([]);
+    expect(meshPort.textForms!('string', '"nested ${f("x")}"')).toEqual(['"nested f(\\"x\\")"']);
+    expect(meshPort.parse('"nested f(\\"x\\")"\n', 'main.mpl').errorCount).toBe(0);
+    expect(meshPort.textForms!('string', '"deep ${f("\\n")}"')).toEqual([]);
+    expect(meshPort.textForms!('call_expression', 'f("${a}")')).toEqual([]);
+  });
+
   it('reduces a real Mesh program with an in-memory oracle, every candidate parsing', async () => {
     const oracle = async (c: Candidate) => {
       const text = c.get('main.mpl')!;
