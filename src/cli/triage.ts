@@ -78,21 +78,22 @@ export interface TriageReport {
 }
 
 /** A file becomes `main.mpl` of a one-file project; a directory keeps meshc's build set (+ mesh.toml). */
-export async function loadTarget(path: string): Promise<TriageTarget> {
+export async function loadTarget(path: string): Promise<TriageTarget & { /** Given as a directory (a project, even of one file). */ isDirectory: boolean }> {
   let isDir: boolean;
   try {
     isDir = (await stat(path)).isDirectory();
   } catch {
     throw new UserError(`${path} does not exist`, ExitCode.INPUT, 'pass a Mesh file (.mpl) or a project directory holding main.mpl');
   }
-  if (!isDir) return { path, candidate: new Map([['main.mpl', await readMeshFile(path)]]), isProject: false };
+  if (!isDir) return { path, candidate: new Map([['main.mpl', await readMeshFile(path)]]), isProject: false, isDirectory: false };
   const files = await discoverProjectFiles(path);
   if (files.length === 0) throw new UserError(`${path} holds no Mesh files`, ExitCode.INPUT, 'pass a project directory holding main.mpl');
   const candidate = new Map<string, string>();
   for (const rel of files) candidate.set(rel, await readMeshFile(join(path, rel)));
+  // The manifest rides along unchanged so a build (or a reducer's test) sees the project as it is.
   const manifest = await readFile(join(path, 'mesh.toml'), 'utf8').catch(() => undefined);
   if (manifest !== undefined) candidate.set('mesh.toml', manifest);
-  return { path, candidate, isProject: files.length > 1 };
+  return { path, candidate, isProject: files.length > 1, isDirectory: true };
 }
 
 export async function resolveSetup(flags: SetupFlags, signal?: AbortSignal): Promise<TriageSetup> {

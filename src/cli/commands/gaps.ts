@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import chalk from 'chalk';
 import { ExitCode, UserError, type KnownGap } from '../../types/index.js';
-import { GAP_CATALOG, findGap, renderJson, renderSarif, renderText, scanPaths, type ScanDialect, type ScanOptions } from '../../gaps/index.js';
+import { GAP_CATALOG, activeGaps, findGap, renderJson, renderSarif, renderText, scanPaths, type ScanDialect, type ScanOptions } from '../../gaps/index.js';
 import { printJson, printWarning } from '../output.js';
 import type { SetExitCode } from './index.js';
 
@@ -106,18 +106,12 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const risky = result.findings.filter((f) => f.kind === 'risky').length;
   if (format === 'text' && !flags.output) {
     const workarounds = result.findings.length - risky;
-    const unchecked = options.includeFixed ? 0 : uncheckedFixedGaps(options);
+    // The scanner's own selection with and without the fixed gaps: the difference went unchecked.
+    const unchecked = activeGaps({ ...options, includeFixed: true }).length - activeGaps(options).length;
     const note = unchecked > 0 ? `; ${unchecked} gap(s) fixed in ${options.dialects.join(' and ')} not checked (--all checks them)` : '';
     process.stderr.write(chalk.dim(`${result.files.length} file(s) scanned: ${risky} risky, ${workarounds} workaround site(s)${note}\n`));
   }
   return risky > 0 ? ExitCode.FINDINGS : ExitCode.OK;
-}
-
-/** Gaps a scan skips by default: fixed in every selected dialect (scan.ts applies the same rule). */
-function uncheckedFixedGaps(options: ScanOptions & { dialects: ScanDialect[] }): number {
-  return GAP_CATALOG.filter(
-    (gap) => (!options.only || options.only.includes(gap.key)) && !options.dialects.some((d) => gap.status[d] === 'open'),
-  ).length;
 }
 
 function listText(catalog: readonly KnownGap[]): string {

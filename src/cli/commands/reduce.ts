@@ -1,16 +1,16 @@
-import { readdir, readFile, rename, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile, mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import chalk from 'chalk';
 import { createTwoFilesPatch } from 'diff';
 import { ExitCode, UserError, usageError, type Candidate } from '../../types/index.js';
-import { discoverProjectFiles, readMeshFile } from '../../syntax/index.js';
 import { contentKey, measureCandidate, meshPort, reduce, type ReduceProgress, type ReduceResult } from '../../repro/index.js';
 
 import { createScriptOracle } from '../../toolchain/script-oracle.js';
 import { killAllProcesses } from '../../toolchain/process.js';
 import { printJson, printWarning } from '../output.js';
+import { loadTarget } from '../triage.js';
 import type { SetExitCode } from './index.js';
 
 interface ReduceCliOptions {
@@ -68,7 +68,9 @@ export async function runReduce(inputPath: string, options: ReduceCliOptions): P
   const jobs = positiveInt(options.jobs ?? String(availableParallelism()), '--jobs');
   const timeoutMs = options.timeout === undefined ? undefined : Math.round(positiveNumber(options.timeout, '--timeout') * 1000);
   const timeLimitMs = options.timeLimit === undefined ? undefined : Math.round(positiveNumber(options.timeLimit, '--time-limit') * 1000);
-  const { candidate: input, kind } = await loadInput(inputPath);
+  const target = await loadTarget(inputPath);
+  const input = target.candidate;
+  const kind = target.isDirectory ? 'project' : 'file';
   const inputKey = contentKey(input);
   const outDir = resolve(options.out);
   assertOutSeparate(inputPath, kind, outDir);
@@ -140,24 +142,6 @@ export async function runReduce(inputPath: string, options: ReduceCliOptions): P
   }
   if (result.stoppedBy) printWarning(`stopped by the ${result.stoppedBy}; the best result so far is in ${report.output}`);
   return ExitCode.OK;
-}
-
-async function loadInput(path: string): Promise<{ candidate: Candidate; kind: 'file' | 'project' }> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch {
-    throw new UserError(`${path} does not exist`, ExitCode.INPUT, 'pass a .mpl file or a project directory');
-  }
-  if (!info.isDirectory()) return { candidate: new Map([['main.mpl', await readMeshFile(path)]]), kind: 'file' };
-  const files = await discoverProjectFiles(path);
-  if (files.length === 0) throw new UserError(`${path} holds no Mesh files`, ExitCode.INPUT, 'pass a project directory holding main.mpl');
-  const candidate = new Map<string, string>();
-  for (const rel of files) candidate.set(rel, await readMeshFile(join(path, rel)));
-  // The manifest rides along unchanged so the test can build the project.
-  const manifest = await readFile(join(path, 'mesh.toml'), 'utf8').catch(() => null);
-  if (manifest !== null) candidate.set('mesh.toml', manifest);
-  return { candidate, kind: 'project' };
 }
 
 /** The input is never modified: --out may not be the input project or hold the input file. */
