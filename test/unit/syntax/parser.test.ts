@@ -55,6 +55,27 @@ function assertMatchesLiveTree(source: string): number {
   return compared;
 }
 
+/** The cases of a tree-sitter corpus file: name, input, expected S-expression, `:error` flag. */
+function corpusCases(text: string): Array<{ name: string; input: string; expected: string; error: boolean }> {
+  const header = /^={3,}\n([^\n]*)\n((?::[^\n]*\n)*)={3,}\n/gm;
+  const heads = [...text.matchAll(header)];
+  return heads.map((h, i) => {
+    const body = text.slice(h.index! + h[0].length, i + 1 < heads.length ? heads[i + 1]!.index : text.length);
+    const divider = /^-{3,}$/m.exec(body)!;
+    return {
+      name: h[1]!,
+      input: body.slice(0, divider.index).replace(/^\n/, '').replace(/\n\n$/, '\n'),
+      expected: body.slice(divider.index + divider[0].length),
+      error: h[2]!.includes(':error'),
+    };
+  });
+}
+
+/** tree-sitter's S-expression without field names and with single spaces, as `tree-sitter test` compares. */
+function normalizeSExpression(sexp: string): string {
+  return sexp.replace(/\b[a-z_]+: /g, '').replace(/\s+/g, ' ').replace(/ \)/g, ')').trim();
+}
+
 describe('parseSource', () => {
   it('parses a clean file into a snapshot with no issues', () => {
     const parsed = parseSource(HELLO, 'hello.mpl');
@@ -100,6 +121,23 @@ describe('parseSource', () => {
     expect(files.length).toBeGreaterThan(200);
     const failing = files.filter((f) => parseSource(readFileSync(join(root, f), 'utf8')).errors.length > 0);
     expect(failing).toEqual([]);
+  });
+
+  // The Node binding compiles src/parser.c through bindings/node/parser_fast.c (faster lexer
+  // primitives); `tree-sitter test` checks the corpus against the plain build. This checks the
+  // binding's build against the same expectations, so the two cannot drift apart.
+  it('gives every grammar corpus test its expected tree through the Node binding', () => {
+    const dir = resolve(__dirname, '../../../tree-sitter-mesh/test/corpus');
+    const cases = readdirSync(dir)
+      .filter((f) => f.endsWith('.txt'))
+      .flatMap((f) => corpusCases(readFileSync(join(dir, f), 'utf8')).map((c) => ({ ...c, name: `${f}: ${c.name}` })));
+    expect(cases.length).toBeGreaterThan(80);
+    const { parser } = loadGrammar();
+    for (const c of cases) {
+      const root = parser.parse(c.input).rootNode;
+      if (c.error) expect(root.hasError, c.name).toBe(true);
+      else expect(normalizeSExpression(root.toString()), c.name).toBe(normalizeSExpression(c.expected));
+    }
   });
 
   it('reports syntax errors with positions, messages and excerpts', () => {
