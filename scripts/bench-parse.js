@@ -57,11 +57,12 @@ function run(label, fullSnapshot) {
   samples.sort((a, b) => a.seconds - b.seconds);
   const median = samples[Math.floor(REPEATS / 2)];
   const best = samples[0];
+  const bestCpu = Math.min(...samples.map((s) => s.cpuSeconds));
   const bytes = bytesOnce * rounds;
   const mbs = (b, s) => (b / 1e6 / s).toFixed(2);
   process.stdout.write(
     `${label.padEnd(22)} files ${String(sources.length * rounds).padStart(6)}  bytes ${String(bytes).padStart(10)}  errors ${String(errors).padStart(4)}` +
-      `  seconds ${best.seconds.toFixed(3)}  MB/s ${mbs(bytes, best.seconds)} best of ${REPEATS} (median ${mbs(bytes, median.seconds)})` +
+      `  seconds ${best.seconds.toFixed(3)}  MB/s ${mbs(bytes, best.seconds)} best of ${REPEATS} (median ${mbs(bytes, median.seconds)}; CPU time ${mbs(bytes, bestCpu)})` +
       (fullSnapshot ? `  nodes ${nodes / rounds}` : '') +
       '\n',
   );
