@@ -1,9 +1,10 @@
 /*
- * Generated helper for parser_fast.c (written by hand once; see there):
+ * Macros for parser_fast.c (a fixed table, written once; nothing regenerates it):
  * TSM_ADVANCE_PAIRS_n(c1, s1, ..., cn, sn) expands to `case c1: ADVANCE(s1); ...`,
  * and TSM_PAIR_COUNT(...) counts the (character, state) pairs of an ADVANCE_MAP
- * (with or without the trailing empty argument the generator leaves). More than
- * 63 pairs fails to compile (TSM_ADVANCE_PAIRS_<garbage>), never silently.
+ * (with or without the trailing empty argument the generator leaves). A map of more
+ * than 63 pairs names an undefined TSM_ADVANCE_PAIRS_ macro and fails to compile,
+ * never silently.
  */
 #ifndef TSM_ADVANCE_MAP_H_
 #define TSM_ADVANCE_MAP_H_
