@@ -17,7 +17,18 @@ export interface CliOptions {
   cwd?: string;
   /** Merged over process.env; `undefined` removes a variable. NO_COLOR is set by default. */
   env?: Record<string, string | undefined>;
+  /**
+   * Run as the unprivileged user `nobody` (when the suite runs as root, as CI does): root
+   * ignores file permissions, so read-only folders and files only mean something to another user.
+   */
+  unprivileged?: boolean;
 }
+
+/** uid/gid of `nobody` on Debian; the e2e tests that need an unprivileged user use these. */
+export const NOBODY = { uid: 65534, gid: 65534 } as const;
+
+/** True when the tests run as root, so `unprivileged` runs switch user. */
+export const RUNNING_AS_ROOT = process.getuid?.() === 0;
 
 /** Runs `mesher-triage <args>` as a user would and collects its output and exit code. */
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
@@ -27,7 +38,12 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
     else env[name] = value;
   }
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const argv = [BIN, ...args];
+    const [file, fileArgs] =
+      options.unprivileged && RUNNING_AS_ROOT
+        ? ['setpriv', [`--reuid=${NOBODY.uid}`, `--regid=${NOBODY.gid}`, '--clear-groups', '--', process.execPath, ...argv]]
+        : [process.execPath, argv];
+    const child = spawn(file, fileArgs, { cwd: options.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -35,4 +51,16 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
     child.on('error', fail);
     child.on('close', (code) => done({ code, stdout, stderr }));
   });
+}
+
+/**
+ * A temp folder the unprivileged user may work in: owned by `nobody` when the suite runs as
+ * root (mkdtemp makes it 0700 for the creating user). Tests then chmod parts of it read-only.
+ */
+export async function unprivilegedTempDir(prefix = 'mt-unpriv-'): Promise<string> {
+  const { mkdtemp, chown } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  if (RUNNING_AS_ROOT) await chown(dir, NOBODY.uid, NOBODY.gid);
+  return dir;
 }
