@@ -3,14 +3,14 @@ import { jsonFatalMessages, jsonDiagnostics, parseHumanDiagnostics } from './hum
 import { jsonObjects, textOutsideObjects } from './json-stream.js';
 import { deathSignal, findRustPanics, findStackOverflow, firstLine } from './rust-text.js';
 import { SIGNATURE_VERSION, makeSignature, stripAnsi } from './signature.js';
-import type { Diagnostic, Lean, Observation } from './types.js';
+import type { Diagnostic, Lean, Observation, ObserveOptions } from './types.js';
 
 /**
  * RunRecord of `meshc build` → Observation. Works on `--no-color` and `--json` stderr
  * alike: JSON objects are pulled out by the streaming scanner, the rest is read as text.
  * Rules follow the meshc fact sheet's classification cheat-sheet, in its order.
  */
-export function observeBuild(record: RunRecord): Observation {
+export function observeBuild(record: RunRecord, options: ObserveOptions = {}): Observation {
   const raw = stripAnsi(record.stderr);
   const objects = jsonObjects(raw);
   const text = textOutsideObjects(raw);
@@ -42,7 +42,31 @@ export function observeBuild(record: RunRecord): Observation {
     return make('parse', '', 'meshc could not be started', 'environment', 'the meshc executable could not be started', text.trim());
   }
   const fatal = jsonFatalMessages(objects)[0] ?? errorMessage(text);
-  return handledFailure(fatal, text, diagnostics, make);
+  const failure = handledFailure(fatal, text, diagnostics, make);
+  if (options.definesMain === false) return blameMissingMain(failure);
+  if (options.definesMain === undefined && failure.symptom.message === NO_MAIN_TEXT) {
+    return { ...failure, because: `${failure.because} (both real compilers also print this for a program without \`fn main\`)` };
+  }
+  return failure;
+}
+
+/** What both real compilers print for a program without `fn main` (a real codegen bug can print it too). */
+const NO_MAIN_TEXT = 'Unsupported binop type: String';
+
+const BACK_END: readonly Stage[] = ['lowering', 'llvm-verify', 'codegen', 'link'];
+
+/**
+ * A program without `fn main` passes the front end and then fails in the back end with text
+ * that does not say why (both real compilers: `Unsupported binop type: String`); when the
+ * caller knows there is no main, that failure is the user's.
+ */
+function blameMissingMain(failure: Observation): Observation {
+  if (!BACK_END.includes(failure.symptom.stage) || failure.symptom.generic || failure.lean === 'environment') return failure;
+  return {
+    ...failure,
+    lean: 'app',
+    because: `the program defines no \`fn main\`; meshc does not say so but fails after the front end ("${failure.symptom.message}"): a user error, not a compiler bug`,
+  };
 }
 
 type Make = (stage: Stage, code: string, message: string, lean: Lean, because: string, detail?: string, generic?: boolean) => Observation;
@@ -82,6 +106,8 @@ const CODEGEN_INVARIANT =
 const TARGET_SETUP = /^(Failed to initialize native target|Invalid target triple|Failed to create target machine|Unsupported linker target triple)/;
 const RUNTIME_MISSING = /(Could not locate (libmesh_rt|Mesh runtime)|Mesh runtime static library not found|Mesh runtime override|MESH_RT_LIB_PATH)/;
 const MISSING_MAIN = /undefined reference to [`']main'|undefined symbol: _?main\b|"_main", referenced from/;
+// C math functions the runtime calls: undefined when the link lacks -lm (February meshc on Linux).
+const LIBM_SYMBOL = /undefined reference to [`'](?:log|log2|log10|log1p|exp|exp2|expm1|pow|sqrt|cbrt|sin|cos|tan|asin|acos|atan|atan2|sinh|cosh|tanh|floor|ceil|round|trunc|fmod|hypot|fma|fmin|fmax)f?'/;
 const PROJECT_INPUT =
   /^(No 'main\.mpl' found|Entrypoint '|Resolved entrypoint '|'.*' is not a directory|Failed to parse .*mesh\.toml|.*\[cluster\] manifest sections)/;
 const MODULE_GRAPH = /^(Module '.*' cannot import itself|Circular dependency: )/;
@@ -129,6 +155,9 @@ function linkFailure(message: string, make: Make): Observation {
   const text = key ? `Linking failed: ${key.replace(/^.*?(undefined (reference|symbol))/, '$1')}` : 'Linking failed';
   if (MISSING_MAIN.test(message)) {
     return make('link', '', text, 'app', 'the link failed only because the program defines no `fn main` (a user error)', message);
+  }
+  if (LIBM_SYMBOL.test(message)) {
+    return make('link', '', text, 'environment', 'the link lacks the C math library (-lm): February meshc links without it, which fails on Linux; an environment problem (put a cc that appends -lm first on PATH)', message);
   }
   const stale = /undefined (reference|symbol)[^\n]*\bmesh_/.test(message) ? ' (an undefined mesh_* runtime symbol can also mean a libmesh_rt.a from another meshc snapshot)' : '';
   return make('link', '', text, 'compiler', `linking the generated object failed after the front end accepted the program${stale}`, message);

@@ -12,6 +12,8 @@ export interface GapMatch {
   sameStage: boolean;
   /** The program has the gap's risky shape (from the injected scanner hints). */
   hinted: boolean;
+  /** No other catalog gap's patterns match this symptom at its stage: the text points at this gap alone. */
+  specific: boolean;
 }
 
 /**
@@ -28,7 +30,7 @@ export function matchKnownGaps(
 ): GapMatch[] {
   if (observation.symptom.stage === 'ok') return [];
   const text = `${observation.symptom.message}\n${observation.symptom.signature}`;
-  const found: Array<GapMatch & { score: number; order: number }> = [];
+  const found: Array<Omit<GapMatch, 'specific'> & { score: number; order: number }> = [];
   gaps.forEach((gap, order) => {
     let best: { pattern: string; matched: string } | undefined;
     for (const pattern of gap.signaturePatterns) {
@@ -43,7 +45,8 @@ export function matchKnownGaps(
     found.push({ gap, ...best, status, sameStage, hinted, score, order });
   });
   found.sort((a, b) => b.score - a.score || a.order - b.order);
-  return found.map(({ score: _score, order: _order, ...m }) => m);
+  const sameStage = found.filter((m) => m.sameStage).length;
+  return found.map(({ score: _score, order: _order, ...m }) => ({ ...m, specific: m.sameStage && sameStage === 1 }));
 }
 
 /** The best match, or undefined. */

@@ -7,7 +7,7 @@ import type { BuildAndRun, Observation, ObserveOptions } from './types.js';
  * build's codegen warnings travel with the run observation (they are suspicious either way).
  */
 export function observe(records: BuildAndRun, options: ObserveOptions = {}): Observation {
-  const build = observeBuild(records.build);
+  const build = observeBuild(records.build, options);
   if (build.symptom.stage !== 'ok' || !records.run) return build;
   const run = observeRun(records.run, options);
   return { ...run, codegenWarnings: build.codegenWarnings, diagnostics: build.diagnostics };

@@ -36,7 +36,8 @@ export function observeRun(record: RunRecord, options: ObserveOptions = {}): Obs
   if (options.expectedStdout !== undefined && record.stdout !== options.expectedStdout) {
     return make('wrong-output', 'stdout differs from expected output', 'none', `stdout differs from the expected output: ${describeDifference(options.expectedStdout, record.stdout)}`, record.stdout);
   }
-  return make('ok', 'program ran cleanly', 'none', options.expectedStdout !== undefined ? 'the program printed the expected output' : 'the program ran and exited 0');
+  // Without an expected output a wrong output looks like any other clean run: say so.
+  return make('ok', 'program ran cleanly', 'none', options.expectedStdout !== undefined ? 'the program printed the expected output' : 'the program ran and exited 0 (its output was not checked: no expected output was given)');
 }
 
 type Make = (stage: Stage, message: string, lean: Lean, because: string, detail?: string, generic?: boolean) => Observation;

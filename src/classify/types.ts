@@ -46,6 +46,12 @@ export interface BuildAndRun {
 export interface ObserveOptions {
   /** Expected program stdout: a differing stdout becomes a wrong-output symptom. */
   expectedStdout?: string;
+  /**
+   * Whether the program defines `fn main`, as the caller found by parsing it (undefined:
+   * not known). Real meshc does not say "no main": it fails in code generation with
+   * `Unsupported binop type: String`, the same text a real codegen bug can give.
+   */
+  definesMain?: boolean;
 }
 
 /** Two observations of the same program that should agree. */
@@ -65,9 +71,9 @@ export interface VerdictInput {
   /** Dialect of the primary compiler, to tell a known gap from a regression of a fixed one. */
   dialect?: Dialect;
   /**
-   * Keys of known gaps whose risky code shape was found in the program (by the gap scanner).
-   * A broad gap pattern (e.g. any SIGSEGV, any "undefined variable") only decides the verdict
-   * when the program has the gap's shape, or when meshc's own text names the failure.
+   * Keys of known gaps whose risky code shape was found in the program (by the gap scanner,
+   * run by the caller: classify/ does not parse). A gap is named only when the program has
+   * its shape, or when meshc's own text is specific to that one gap.
    */
   shapeHints?: readonly string[];
 }

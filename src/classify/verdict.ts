@@ -1,6 +1,6 @@
 import type { Verdict } from '../types/index.js';
 import { compareOutcomes } from './differential.js';
-import { matchKnownGap, type GapMatch } from './gap-match.js';
+import { matchKnownGaps, type GapMatch } from './gap-match.js';
 import type { Observation, VerdictInput } from './types.js';
 
 /** One piece of evidence: which way it points, how strongly, and why (in words). */
@@ -48,8 +48,8 @@ export function collectEvidence(input: VerdictInput): Evidence[] {
     }
   }
 
-  const match = matchKnownGap(primary, input.gaps, input.dialect, input.shapeHints);
-  if (match) evidence.push(gapEvidence(match, primary, input));
+  const gapEvidence = readGaps(input).evidence;
+  if (gapEvidence) evidence.push(gapEvidence);
 
   if (!generic && primary.lean === 'app' && (stage === 'parse' || stage === 'typecheck')) {
     evidence.push({ points: 'app', strength: 0.8, reason: `${primary.because}: ${primary.symptom.code ? `${primary.symptom.code} ` : ''}${primary.symptom.message}` });
@@ -78,42 +78,81 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const app = strongest('app');
   const env = strongest('environment');
 
+  const reading = readGaps(input);
+
   if (gap) {
-    const match = matchKnownGap(primary, input.gaps, input.dialect, input.shapeHints);
-    return { class: 'known-gap', confidence: round(compiler ? Math.max(gap.strength, compiler.strength) : gap.strength), reasons: ordered(gap), gapKey: match?.gap.key };
+    return { class: 'known-gap', confidence: round(compiler ? Math.max(gap.strength, compiler.strength) : gap.strength), reasons: ordered(gap), gapKey: reading.named?.gap.key };
   }
   if (compiler) {
     // An app-leaning symptom (e.g. a type error) that a differential contradicts lowers confidence.
     const confidence = app ? Math.max(0.5, compiler.strength - 0.15) : compiler.strength;
-    return { class: 'compiler', confidence: round(confidence), reasons: ordered(compiler) };
+    const resembles = reading.resembles[0]?.gap.key;
+    return { class: 'compiler', confidence: round(confidence), reasons: ordered(compiler), ...(resembles ? { resemblesGap: resembles } : {}) };
   }
   if (env) return { class: 'undetermined', confidence: 0.9, reasons: ordered(env) };
   if (app) return { class: 'app', confidence: app.strength, reasons: ordered(app) };
   return { class: 'undetermined', confidence: 0.5, reasons: [undeterminedReason(primary, input), ...ordered(undefined)] };
 }
 
+/** What the known-gap catalog says about a symptom. */
+interface GapReading {
+  evidence?: Evidence;
+  /** The open gap the verdict names. */
+  named?: GapMatch;
+  /** Gaps whose text matched but that the verdict may not name: "compiler bug, resembles gap X". */
+  resembles: GapMatch[];
+}
+
 /**
- * A gap match decides only when it is trustworthy: same stage as the symptom, and either the
- * program has the gap's risky shape, or meshc itself failed with text that names the problem
- * (a compile-time, compiler-leaning symptom). Broad patterns — any SIGSEGV, any "undefined
- * variable" — otherwise stay a note, so an ordinary typo is not filed under a compiler gap.
+ * A gap is named only when the symptom is at the gap's stage and either the program has the
+ * gap's risky shape (the scanner's finding, passed in by the caller) or meshc itself failed
+ * with compile-time text that no other gap's patterns match. A message shared by several
+ * gaps (an LLVM "Call parameter type" error), or a broad one (any SIGSEGV, any "undefined
+ * variable"), without the shape only makes the symptom *resemble* the gap: an ordinary typo
+ * or an unrelated codegen bug is not filed under a known gap.
  */
-function gapEvidence(match: GapMatch, primary: Observation, input: VerdictInput): Evidence {
-  const where = `known gap '${match.gap.key}' (${match.gap.title}) matches /${match.pattern}/`;
-  const specificText = primary.phase === 'build' && primary.lean === 'compiler' && !primary.symptom.generic;
-  if (!match.sameStage) {
-    return { points: 'none', strength: 0, reason: `${where}, but that gap shows at the ${match.gap.stage} stage, not ${primary.symptom.stage}: not counted` };
+function readGaps(input: VerdictInput): GapReading {
+  const { primary } = input;
+  const matches = matchKnownGaps(primary, input.gaps, input.dialect, input.shapeHints);
+  if (matches.length === 0) return { resembles: [] };
+  const compileTimeText = primary.phase === 'build' && primary.lean === 'compiler' && !primary.symptom.generic;
+  const decisive = matches.find((m) => m.sameStage && (m.hinted || (compileTimeText && m.specific)));
+  if (decisive) return decide(decisive, input);
+
+  const similar = matches.filter((m) => m.sameStage);
+  if (similar.length === 0) {
+    const m = matches[0]!;
+    return { resembles: [], evidence: note(`${matchedText(m)}, but that gap shows at the ${m.gap.stage} stage, not ${primary.symptom.stage}: not counted`) };
   }
-  if (!match.hinted && !specificText) {
-    return { points: 'none', strength: 0, reason: `${where}, but the program does not have the gap's risky shape: not counted` };
+  const shown = similar.slice(0, 3).map((m) => `'${m.gap.key}' (${m.gap.title})`);
+  const more = similar.length > shown.length ? ` and ${similar.length - shown.length} more` : '';
+  const what = similar.length === 1 ? `known gap ${shown[0]}` : `known gaps ${shown.join(', ')}${more}`;
+  const why = similar.length === 1 ? "the program does not have the gap's risky shape" : 'the text is not specific to one of them and the program has none of their risky shapes';
+  return {
+    // Only compile-time compiler text is worth naming in the verdict; a SIGSEGV resembles half the catalog.
+    resembles: compileTimeText ? similar : [],
+    evidence: note(`the symptom resembles ${what}: /${similar[0]!.pattern}/ matches, but ${why}: not counted`),
+  };
+}
+
+function decide(match: GapMatch, input: VerdictInput): GapReading {
+  const why = match.hinted ? '; the program has its risky shape' : '; no other known gap matches this text';
+  const where = `${matchedText(match)}${why}`;
+  if (match.status !== 'open') {
+    const state = match.status === 'fixed' ? 'recorded as fixed' : 'recorded as not applicable';
+    return input.primary.lean === 'compiler'
+      ? { resembles: [match], evidence: { points: 'compiler', strength: 0.6, reason: `${where}, but it is ${state} for the ${input.dialect} dialect: a regression or a different bug` } }
+      : { resembles: [], evidence: note(`${where}, but it is ${state} for the ${input.dialect} dialect: not counted`) };
   }
-  const shape = match.hinted ? '; the program has its risky shape' : '';
-  if (match.status === 'fixed') {
-    return primary.lean === 'compiler'
-      ? { points: 'compiler', strength: 0.6, reason: `${where}${shape}, but it is recorded as fixed for the ${input.dialect} dialect: a regression or a different bug` }
-      : { points: 'none', strength: 0, reason: `${where}${shape}, but it is recorded as fixed for the ${input.dialect} dialect: not counted` };
-  }
-  return { points: 'known-gap', strength: match.hinted ? 0.9 : 0.85, reason: `${where}${shape}; workaround: ${match.gap.workaround}` };
+  return { named: match, resembles: [], evidence: { points: 'known-gap', strength: match.hinted ? 0.9 : 0.85, reason: `${where}; workaround: ${match.gap.workaround}` } };
+}
+
+function matchedText(match: GapMatch): string {
+  return `known gap '${match.gap.key}' (${match.gap.title}) matches /${match.pattern}/`;
+}
+
+function note(reason: string): Evidence {
+  return { points: 'none', strength: 0, reason };
 }
 
 function undeterminedReason(primary: Observation, input: VerdictInput): string {
@@ -125,7 +164,9 @@ function undeterminedReason(primary: Observation, input: VerdictInput): string {
   const more = missing.length ? ` Evidence that could decide it: ${missing.join(', ')}.` : '';
   switch (primary.symptom.stage) {
     case 'ok':
-      return 'no failure observed: the program built and ran cleanly, and no differential disagrees.';
+      return primary.phase === 'build'
+        ? 'no failure observed: meshc built the program (it was not run), and no differential disagrees.'
+        : `no failure observed: ${primary.because}, and no differential disagrees.`;
     case 'wrong-output':
       return `the output is wrong, but no differential evidence points at the compiler: it may be the program or the compiler; undetermined.${more}`;
     case 'hang':

@@ -16,14 +16,15 @@ import {
 } from '../classify/index.js';
 import { flattenCandidate } from '../repro/index.js';
 import { GAP_CATALOG, scanParsed } from '../gaps/index.js';
-import { discoverProjectFiles, isMeshFile, parseSource, readMeshFile } from '../syntax/index.js';
+import { childByField, discoverProjectFiles, isMeshFile, nodeText, parseSource, readMeshFile } from '../syntax/index.js';
 import { compilerInfo, findMeshc, observe as observeCandidate } from '../toolchain/index.js';
 import { ExitCode, UserError, type Candidate, type CompilerInfo, type KnownGap, type Verdict } from '../types/index.js';
 
 /** Environment variable naming a second meshc for the version differential. */
 export const BASELINE_ENV = 'MESHC_BASELINE';
-export const DEFAULT_BUILD_TIMEOUT_MS = 60_000;
-export const DEFAULT_RUN_TIMEOUT_MS = 10_000;
+/** Defaults of --timeout and --run-timeout, in seconds (the unit of every timeout flag). */
+export const DEFAULT_BUILD_TIMEOUT_S = 60;
+export const DEFAULT_RUN_TIMEOUT_S = 10;
 
 // ------------------------------------------------------------------------------------------
 // Shared triage pipeline (used by `classify` and `repro`): I/O at the edges, classify/ pure.
@@ -77,8 +78,15 @@ export interface TriageReport {
   baseline?: CompilerInfo;
 }
 
-/** A file becomes `main.mpl` of a one-file project; a directory keeps meshc's build set (+ mesh.toml). */
-export async function loadTarget(path: string): Promise<TriageTarget & { /** Given as a directory (a project, even of one file). */ isDirectory: boolean }> {
+/**
+ * A file becomes `main.mpl` of a one-file project; a directory keeps meshc's build set (+ mesh.toml).
+ * `buildable`: the project must have the main.mpl meshc builds from (classify, repro), checked
+ * here so that a wrong folder is an input error, not a meshc failure.
+ */
+export async function loadTarget(
+  path: string,
+  options: { buildable?: boolean } = {},
+): Promise<TriageTarget & { /** Given as a directory (a project, even of one file). */ isDirectory: boolean }> {
   let isDir: boolean;
   try {
     isDir = (await stat(path)).isDirectory();
@@ -88,6 +96,13 @@ export async function loadTarget(path: string): Promise<TriageTarget & { /** Giv
   if (!isDir) return { path, candidate: new Map([['main.mpl', await readMeshFile(path)]]), isProject: false, isDirectory: false };
   const files = await discoverProjectFiles(path);
   if (files.length === 0) throw new UserError(`${path} holds no Mesh files`, ExitCode.INPUT, 'pass a project directory holding main.mpl');
+  if (options.buildable && !files.includes('main.mpl')) {
+    throw new UserError(
+      `${path} has no main.mpl: meshc builds a project from its main.mpl (found ${files.length} other Mesh file${files.length === 1 ? '' : 's'})`,
+      ExitCode.INPUT,
+      'pass the project folder that holds main.mpl, or a single .mpl file',
+    );
+  }
   const candidate = new Map<string, string>();
   for (const rel of files) candidate.set(rel, await readMeshFile(join(path, rel)));
   // The manifest rides along unchanged so a build (or a reducer's test) sees the project as it is.
@@ -118,8 +133,8 @@ export async function resolveSetup(flags: SetupFlags, signal?: AbortSignal): Pro
     compiler,
     baseline,
     expectedStdout,
-    buildTimeoutMs: positiveInt(flags.timeout, '--timeout') ?? DEFAULT_BUILD_TIMEOUT_MS,
-    runTimeoutMs: positiveInt(flags.runTimeout, '--run-timeout') ?? DEFAULT_RUN_TIMEOUT_MS,
+    buildTimeoutMs: positiveSeconds(flags.timeout, '--timeout') ?? DEFAULT_BUILD_TIMEOUT_S * 1000,
+    runTimeoutMs: positiveSeconds(flags.runTimeout, '--run-timeout') ?? DEFAULT_RUN_TIMEOUT_S * 1000,
     gaps: GAP_CATALOG,
     meshcJson: flags.meshcJson === true,
     signal,
@@ -131,6 +146,14 @@ export function positiveInt(value: string | undefined, flag: string): number | u
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UserError(`${flag} must be a positive whole number, got '${value}'`, ExitCode.USAGE);
   return n;
+}
+
+/** A timeout flag: seconds, fractions allowed (0.5), returned in milliseconds. */
+export function positiveSeconds(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UserError(`${flag} must be a positive number of seconds, got '${value}'`, ExitCode.USAGE);
+  return Math.max(1, Math.round(n * 1000));
 }
 
 /** Keys of the known gaps whose risky shape the gap scanner finds in the candidate. */
@@ -145,6 +168,22 @@ export function shapeHintsFor(candidate: Candidate, gaps: readonly KnownGap[]): 
     }
   }
   return [...keys];
+}
+
+/**
+ * Whether main.mpl defines a top-level `fn main` (meshc fails without one, but with a codegen
+ * message that does not say so). Undefined when unsure: no main.mpl, a manifest that may name
+ * another entry point, or syntax errors.
+ */
+export function definesMain(candidate: Candidate): boolean | undefined {
+  const source = candidate.get('main.mpl');
+  if (source === undefined || candidate.has('mesh.toml')) return undefined;
+  const file = parseSource(source, 'main.mpl');
+  if (file.errors.length > 0) return undefined;
+  return file.root.children.some((node) => {
+    const name = node.type === 'function_definition' ? childByField(node, 'name') : undefined;
+    return name !== undefined && nodeText(source, name) === 'main';
+  });
 }
 
 /** Builds (+ runs) one candidate and classifies the records. */
@@ -162,7 +201,7 @@ export async function observeOnce(
     signal: options.signal ?? setup.signal,
   });
   const records: BuildAndRun = { build: result.build, run: result.run ?? undefined };
-  return { observation: observeRecords(records, { expectedStdout: setup.expectedStdout }), records };
+  return { observation: observeRecords(records, { expectedStdout: setup.expectedStdout, definesMain: definesMain(candidate) }), records };
 }
 
 /** Which differentials apply to a primary observation. */
@@ -236,7 +275,7 @@ const CLASS_WORDS: Record<Verdict['class'], string> = {
 
 export function renderVerdict(verdict: Verdict): string {
   const colour = { compiler: chalk.red, app: chalk.yellow, 'known-gap': chalk.magenta, undetermined: chalk.cyan }[verdict.class];
-  const lines = [`${chalk.bold('verdict:')}   ${colour(CLASS_WORDS[verdict.class])}${verdict.gapKey ? ` (${verdict.gapKey})` : ''} — confidence ${verdict.confidence.toFixed(2)}`];
+  const lines = [`${chalk.bold('verdict:')}   ${colour(CLASS_WORDS[verdict.class])}${verdict.gapKey ? ` (${verdict.gapKey})` : ''}${verdict.resemblesGap ? `, resembles gap ${verdict.resemblesGap}` : ''} — confidence ${verdict.confidence.toFixed(2)}`];
   lines.push(chalk.bold('evidence:'));
   for (const reason of verdict.reasons) lines.push(`  - ${reason}`);
   return lines.join('\n');

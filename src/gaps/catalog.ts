@@ -1,11 +1,13 @@
-import type { KnownGap } from '../types/index.js';
+import type { GapVerification, KnownGap } from '../types/index.js';
 import { anyOf, qualifiedCall } from './queries.js';
 
 /**
  * The known-gap catalog as data: the twelve gaps Mesh developers hit while writing Mesher
- * and the other compiler/runtime bugs recorded while building it (research notes in
- * shared/mesh/known-gaps.md; statuses are per snapshot HEAD: "february" = snowdamiz
- * c8728bd2, "april" = hyperpush-org 5bc8e7f).
+ * and the other compiler/runtime bugs recorded while building it, plus the compiler bugs
+ * found by running both real compilers on the probes. Statuses are per snapshot HEAD
+ * ("february" = snowdamiz c8728bd2, "april" = hyperpush-org 5bc8e7fa) and measured: each
+ * compiler gap's `verified` says what the probe did with a meshc built from that snapshot
+ * (x86-64 Linux, default --opt-level 0, as the gate runs it).
  *
  * Detection queries report the node captured as `@risky` / `@workaround`; shapes that a
  * query cannot express alone get a named predicate in predicates.ts (same gap key).
@@ -16,6 +18,12 @@ import { anyOf, qualifiedCall } from './queries.js';
 const probe = (key: string): string => `fixtures/mesh/gaps/${key}.mpl`;
 
 const SIGNAL_CRASH = 'SIGSEGV|SIGBUS|Segmentation fault|Bus error';
+
+/** Day both real compilers were run on every probe. */
+const MEASURED = '2026-12-05';
+const feb = (evidence: string): GapVerification => ({ snapshot: 'c8728bd2', date: MEASURED, evidence });
+const apr = (evidence: string): GapVerification => ({ snapshot: '5bc8e7fa', date: MEASURED, evidence });
+const PRINTS = 'the probe builds and prints the expected output';
 
 export const GAP_CATALOG: readonly KnownGap[] = [
   // ---------------------------------------------------------------- the twelve gaps
@@ -31,6 +39,10 @@ export const GAP_CATALOG: readonly KnownGap[] = [
       'Before the fix: match with Err(_)/Some(_) and fetch the value another way (List.filter + List.head), give every binder a unique name, or pass the Option to a helper function. Bind the call with let before the case.',
     status: { february: 'fixed', april: 'fixed' },
     fixedIn: 'february 0d62f018 (2026-02-14, binding slots in the entry block; follow-up e0daa42c)',
+    verified: {
+      february: feb(`${PRINTS} (the probe keeps its answers independent of the predicate, see bool-closure-abi)`),
+      april: apr(PRINTS),
+    },
     detection: {
       risky: '(arm pattern: (constructor_pattern constructor: (_) (identifier) @binder) @risky)',
     },
@@ -48,6 +60,7 @@ export const GAP_CATALOG: readonly KnownGap[] = [
       'Keep the chain on one line, split it into let bindings, or wrap the whole chain in parentheses (and keep comments out of the parenthesised chain on older compilers).',
     status: { february: 'fixed', april: 'fixed' },
     fixedIn: 'february fc2032b8 (2026-02-16, leading |> continuation)',
+    verified: { february: feb(PRINTS), april: apr(PRINTS) },
     detection: {
       risky: '(pipe_expression) @risky',
       workaround: '(parenthesized_expression (pipe_expression)) @workaround',
@@ -64,6 +77,7 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     workaround: 'Start continuation lines with |> instead (works since fc2032b8), or keep the chain on one line.',
     status: { february: 'open', april: 'fixed' },
     fixedIn: 'april, Phase 126 (PIPE-01/PIPE-02; no commit id in either snapshot)',
+    verified: { february: feb('parse error: expected expression (the line after a trailing |>)'), april: apr(PRINTS) },
     detection: {
       risky: '(pipe_expression) @risky',
     },
@@ -76,11 +90,15 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     stage: 'wrong-output',
     signaturePatterns: ['Map\\.collect', 'duplicate (string )?keys?', 'mesh_map_collect'],
     trigger:
-      'Map.collect() whose String keys are computed inside Iter.map/Iter.enumerate, a direct Map.collect(it) call, an iterator bound with let and collected later, or Map.from_list with String keys. MIR lowering picks the int-keyed collect: equal strings become separate entries and Map.get misses (returning 0).',
+      'Map.collect() whose String keys are computed inside Iter.map/Iter.enumerate, a direct Map.collect(it) call, an iterator bound with let and collected later, or Map.from_list with String keys. MIR lowering picks the int-keyed collect: equal strings become separate entries and Map.get misses (returning 0). Measured on both snapshots: Map.collect(Iter.from(pairs)), `it |> Map.collect()` after `let it = ...` and Map.from_list(pairs) give two entries for one key; keys built inside Iter.map crash with SIGSEGV; `pairs |> Iter.from() |> Map.collect()` works.',
     workaround:
       'Build the map by hand with Map.put starting from Map.new() (a fold or recursion), or make the pipe source a Map<String, _> or List<(String, _)>; check Map.has_key before Map.get.',
     status: { february: 'open', april: 'open' },
     fixedIn: 'partly: february df9a7d45 (pipe source Map/List of String tuples), april Phase 129 (Iter.zip sources); Iter.map keys, direct calls and Map.from_list still unhandled',
+    verified: {
+      february: feb('the probe prints "2 / missing": two entries for one String key, and the lookup misses'),
+      april: apr('the probe prints "2 / missing": two entries for one String key, and the lookup misses'),
+    },
     detection: {
       risky: anyOf(
         `(pipe_expression right: ${qualifiedCall('Map', 'collect', 'risky')})`,
@@ -103,6 +121,10 @@ export const GAP_CATALOG: readonly KnownGap[] = [
       'Calling .to_string() on a value produced by List/Map/Set/String.collect(): its element type is a free type variable and the method lookup panics inside the unification table (ena snapshot_vec index out of bounds; reproduced with the type checkers of both snapshots).',
     workaround: 'Format through interpolation ("${xs}") or use module functions such as List.length(xs).',
     status: { february: 'open', april: 'open' },
+    verified: {
+      february: feb('meshc panics (exit 101): index out of bounds in ena snapshot_vec'),
+      april: apr('meshc panics (exit 101): index out of bounds in ena snapshot_vec'),
+    },
     detection: {
       risky: '((call_expression function: (field_access field: (identifier) @method)) @risky (#eq? @method "to_string"))',
     },
@@ -112,13 +134,17 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     key: 'middleware-untyped-param',
     title: 'HTTP middleware or handler with unannotated parameters',
     kind: 'compiler',
-    stage: 'llvm-verify',
-    signaturePatterns: ['Call parameter type does not match function signature', 'call \\{\\} @', 'ret \\{\\} zeroinitializer'],
+    stage: 'runtime-crash',
+    signaturePatterns: ['Call parameter type does not match function signature', 'call \\{\\} @', 'ret \\{\\} zeroinitializer', SIGNAL_CRASH],
     trigger:
-      'A function with an unannotated parameter passed by name to HTTP.use/route/on_get/on_post/on_put/on_delete (or as a Ws.serve callback) whose body never pins the parameter type: it generalizes to a type variable that lowers to {} and fails LLVM verification.',
+      'A function with an unannotated parameter passed by name to HTTP.use/route/on_get/on_post/on_put/on_delete (or as a Ws.serve callback) whose body never pins the parameter type, e.g. a pass-through middleware fn passthrough(req, next) do next(req) end. It generalizes to a type variable that lowers to {}: older builds failed LLVM verification; both snapshots build it, and the first live request then kills the server (February, SIGSEGV) or gets no reply (April).',
     workaround: 'Annotate: fn trace(req :: Request, next) -> Response do ... end (calling a Request.* accessor on the parameter also pins it).',
     status: { february: 'open', april: 'open' },
-    fixedIn: 'partly in april (QUAL-02 call-site type recovery; proven by a build-only test, pass-through middleware still annotated)',
+    fixedIn: 'partly in april (QUAL-02 call-site type recovery: it builds; the measured request still fails)',
+    verified: {
+      february: feb('the probe builds; its first request kills the server with SIGSEGV'),
+      april: apr('the probe builds; its request gets no reply (prints "request failed") while the server keeps running'),
+    },
     detection: {
       risky: `((call_expression function: (field_access object: (identifier) @mod field: (identifier) @fn) arguments: (arguments (identifier) @risky)) (#match? @mod "^(HTTP|Ws)$") (#match? @fn "^(use|route|on_get|on_post|on_put|on_delete|serve)$"))`,
       workaround: '((parameter type: (type_identifier) @type) @workaround (#eq? @type "Request"))',
@@ -151,6 +177,10 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     trigger: 'Timer.send_after whose target is a service PID (from X.start(); typed Pid<()>, so only () type-checks as payload). The delivered message is the raw payload without a dispatch tag, so no cast handler runs: a silent no-op.',
     workaround: 'A ticker actor that calls Timer.sleep(ms) and then the service cast helper (e.g. Counter.bump(pid)), then tail-calls itself.',
     status: { february: 'open', april: 'open' },
+    verified: {
+      february: feb('the probe prints "0": the cast handler never ran'),
+      april: apr('the probe prints "0": the cast handler never ran'),
+    },
     detection: {
       risky: qualifiedCall('Timer', 'send_after', 'risky'),
       workaround: `((actor_definition body: (block (expression_statement ${qualifiedCall('Timer', 'sleep', 'sleep')}))) @workaround)`,
@@ -181,6 +211,10 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     trigger: 'Calling List.group_by(xs, f): List has no group_by (only Query.group_by exists); the type checker reports E0030 "no method `group_by` on type `List`".',
     workaround: 'Fold into Map<K, List<T>> by hand (check Map.has_key first, Map.get returns 0 on a miss), or group in SQL with Query.group_by.',
     status: { february: 'open', april: 'open' },
+    verified: {
+      february: feb('type error E0030: no method `group_by` on type `List`'),
+      april: apr('type error E0030: no method `group_by` on type `List`'),
+    },
     detection: {
       risky: qualifiedCall('List', 'group_by', 'risky'),
       workaround: qualifiedCall('Query', 'group_by|group_by_raw', 'workaround', { nameIsPattern: true }),
@@ -196,6 +230,7 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     trigger: 'A case arm or function-head pattern of the form "prefix" <> rest (or rest <> "suffix"): the pattern parser has no <> pattern and reports expected ARROW at the <>.',
     workaround: 'if String.starts_with(line, "prefix") do ... String.slice(...) ... end, or String.split; in april the Regex module (Regex.captures) also works.',
     status: { february: 'open', april: 'open' },
+    verified: { february: feb('parse error: expected ARROW'), april: apr('parse error: expected ARROW') },
     detection: {
       risky: '(string_concat_pattern) @risky',
       workaround: qualifiedCall('String', 'starts_with|ends_with', 'workaround', { nameIsPattern: true }),
@@ -258,8 +293,12 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     signaturePatterns: ['Function return type does not match operand type of return inst', 'ret ptr'],
     trigger: 'let x = g()? inside a function that returns T!E: the early return produced `ret ptr` where `{ i8, ptr }` was expected. In the April line these try-family programs crashed at run time for a while (March baselines).',
     workaround: 'Match the Result explicitly with case instead of using ?.',
-    status: { february: 'fixed', april: 'open' },
-    fixedIn: 'february 0d62f018 / e0daa42c (2026-02-14); april try-family runtime crashes in March, possibly repaired by M047/S06 (D296)',
+    status: { february: 'fixed', april: 'fixed' },
+    fixedIn: 'february 0d62f018 / e0daa42c (2026-02-14); the april try-family runtime crashes of March are gone at 5bc8e7fa (probably M047/S06, D296)',
+    verified: {
+      february: feb(PRINTS),
+      april: apr(`${PRINTS}; the upstream try-family e2e programs (tests/e2e/try_*, from_try_*, tryfrom_*) also print what their tests expect`),
+    },
     detection: {
       risky: '(try_expression) @risky',
     },
@@ -275,6 +314,7 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     workaround: 'Give every pattern binder in a function a unique name.',
     status: { february: 'fixed', april: 'fixed' },
     fixedIn: 'february 0d62f018 (2026-02-14)',
+    verified: { february: feb(PRINTS), april: apr(PRINTS) },
     detection: {
       risky: '(function_definition) @risky',
     },
@@ -290,6 +330,7 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     workaround: 'Bind the call first (let ok = List.contains(xs, x)) and use the variable in the head.',
     status: { february: 'open', april: 'fixed' },
     fixedIn: 'april M031/S01 (2026-03-24, decision D027: trailing closures suppressed in control-flow heads)',
+    verified: { february: feb('parse error: expected `end` to close `do` block'), april: apr(PRINTS) },
     detection: {
       risky: anyOf(
         '(if_expression condition: (_) @risky)',
@@ -310,6 +351,7 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     workaround: 'Extract the arm body into a helper function (february), or use -> do ... end (april).',
     status: { february: 'open', april: 'fixed' },
     fixedIn: 'april (-> do ... end arm bodies)',
+    verified: { february: feb('parse error: expected expression (at the -> do arm)'), april: apr(PRINTS) },
     detection: {
       risky: '(arm body: (do_block) @risky)',
     },
@@ -324,6 +366,10 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     trigger: 'a && (b && c), a && b && c, or any && / and evaluated outside the function entry block (inside an if/case/while/for body, after earlier control flow): the phi names the entry block as its left predecessor.',
     workaround: 'A helper fn both(a :: Bool, b :: Bool) -> Bool do if a do b else false end end, or nested ifs.',
     status: { february: 'open', april: 'open' },
+    verified: {
+      february: feb('LLVM verification fails: PHI node entries do not match predecessors'),
+      april: apr('LLVM verification fails: PHI node entries do not match predecessors'),
+    },
     detection: {
       risky: '(binary_expression operator: ["&&" "and"]) @risky',
     },
@@ -333,12 +379,16 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     key: 'unresolved-tyvar-unit',
     title: 'unresolved type variable lowered to Unit ({})',
     kind: 'compiler',
-    stage: 'runtime-crash',
+    stage: 'llvm-verify',
     signaturePatterns: ['call \\{\\} @', 'ret \\{\\} zeroinitializer', 'misaligned pointer dereference', SIGNAL_CRASH],
-    trigger: 'A function whose parameters and return are unannotated and whose body does not pin them (typically a thin wrapper over Map.get/List.get): the unresolved type variable lowers to {} and the result is dropped or passed on as null.',
+    trigger: 'A function whose parameters and return are unannotated and whose body does not pin them (typically a thin wrapper over Map.get/List.get): the unresolved type variable lowers to {} and the result is dropped or passed on as null, or the call fails LLVM verification (call {} @f(...)). April recovers the types from a concrete call site, so one such helper works there; a helper called from another unannotated helper still fails on both snapshots.',
     workaround: 'Annotate parameters and return types of helpers, especially around Map.get/List.get.',
     status: { february: 'open', april: 'open' },
     fixedIn: 'partly: february d1826938 (callee declared return type), april M031/M032 (else-if chains, multi-line call args, inferred exports)',
+    verified: {
+      february: feb('LLVM verification fails: call {} @Main__surname(...)'),
+      april: apr('LLVM verification fails: call {} @Main__lookup(...) inside the outer unannotated helper'),
+    },
     detection: {
       risky: '(function_definition parameters: (parameters (parameter))) @risky',
     },
@@ -354,6 +404,7 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     workaround: 'Annotate the exported function, or keep it local to the module that uses it.',
     status: { february: 'open', april: 'fixed' },
     fixedIn: 'panic fixed february 07a0372f (2026-02-14); codegen error fixed april M032/S02 (2026-03-24, D049)',
+    verified: { february: feb('LLVM verification fails: Call parameter type does not match function signature'), april: apr(PRINTS) },
     detection: {
       risky: '(function_definition visibility: (visibility) parameters: (parameters (parameter))) @risky',
     },
@@ -369,6 +420,7 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     workaround: 'Define services in main.mpl.',
     status: { february: 'fixed', april: 'fixed' },
     fixedIn: 'february 1e134c71 (2026-02-14)',
+    verified: { february: feb(PRINTS), april: apr(PRINTS) },
     detection: {
       risky: '(from_import names: (import_list (identifier) @risky))',
     },
@@ -378,12 +430,16 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     key: 'service-struct-state',
     title: 'service state, params or reply treated as i64',
     kind: 'compiler',
-    stage: 'runtime-crash',
+    stage: 'llvm-verify',
     signaturePatterns: ['Call parameter type does not match function signature', SIGNAL_CRASH],
-    trigger: 'A service whose state is a multi-field struct, or whose call handler replies Bool, a Result or a struct: LLVM verify errors, SIGBUS at start, truncated tuples, or a wrong Bool reply.',
+    trigger: 'A service whose state is a multi-field struct, whose handlers take non-Int arguments, or whose call handler replies Bool, a Result or a struct: LLVM verify errors, SIGBUS at start, truncated tuples, or a wrong Bool reply. At the february head Bool/Result/struct replies work; a Float handler argument is still passed as i64 and fails LLVM verification.',
     workaround: 'None practical in february; keep service state and replies to Int/String where possible.',
     status: { february: 'open', april: 'fixed' },
-    fixedIn: 'partly february 7f429957, e7a3277e, a3e1a8f9 (02-15/02-16); april M021/S10 (2026-02-25, tuples as heap pointers)',
+    fixedIn: 'partly february 7f429957, e7a3277e, a3e1a8f9 (02-15/02-16) and the reply-type change in c8728bd2; april M021/S10 (2026-02-25, tuples as heap pointers)',
+    verified: {
+      february: feb('LLVM verification fails: the Float cast argument is passed as i64 to a handler taking a double'),
+      april: apr(PRINTS),
+    },
     detection: {
       risky: '(service_definition) @risky',
     },
@@ -399,6 +455,10 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     workaround: 'Compute the branch values first (let next = if ... ; let ok = if ...) and end the handler with one tuple (next, ok).',
     status: { february: 'open', april: 'open' },
     fixedIn: 'not fixed; april applies the app-level workaround (M033/S01/T03)',
+    verified: {
+      february: feb('the probe prints "no / no": the first call answers false'),
+      april: apr('the probe prints "no / no": the first call answers false'),
+    },
     detection: {
       risky: '(call_handler body: (block)) @risky',
     },
@@ -414,6 +474,7 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     workaround: 'Return a String id (or a single scalar) instead of the struct.',
     status: { february: 'fixed', april: 'fixed' },
     fixedIn: 'february a3e1a8f9 (2026-02-16); scalar-payload sibling april M047/S06 (D296)',
+    verified: { february: feb(PRINTS), april: apr(PRINTS) },
     detection: {
       risky: '((call_expression function: (identifier) @ctor arguments: (arguments (struct_literal))) @risky (#match? @ctor "^(Ok|Err|Some)$"))',
     },
@@ -429,6 +490,7 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     workaround: 'None needed after the fix.',
     status: { february: 'fixed', april: 'fixed' },
     fixedIn: 'february b717c48e and 089ff3d3 (2026-02-15)',
+    verified: { february: feb(`${PRINTS} (x86-64; the original SIGBUS was on arm64)`), april: apr(`${PRINTS} (x86-64)`) },
     detection: {
       risky: '(service_definition) @risky',
     },
@@ -444,6 +506,7 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     workaround: 'None needed after the fix.',
     status: { february: 'fixed', april: 'fixed' },
     fixedIn: 'february 2e488c8b / 718ab9f2 (2026-02-15)',
+    verified: { february: feb(PRINTS), april: apr(PRINTS) },
     detection: {
       risky: '(actor_definition parameters: (parameters (parameter))) @risky',
     },
@@ -459,6 +522,7 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     workaround: 'Link the runtime from the same build profile as meshc; prefer tail recursion in actors.',
     status: { february: 'fixed', april: 'fixed' },
     fixedIn: 'february 7db7b494 (2026-02-15, same-profile runtime, 512 KiB stacks)',
+    verified: { february: feb(PRINTS), april: apr(PRINTS) },
     detection: {
       risky: '(function_definition) @risky',
     },
@@ -473,6 +537,10 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     trigger: 'HTTP.route(r, "/", fn(req) -> ... end) (or on_get/on_post/...): it builds, but the router stores a null closure environment and the first live request crashes or gets an empty reply.',
     workaround: 'Use top-level named functions as handlers (plus a registry service for shared state).',
     status: { february: 'open', april: 'open' },
+    verified: {
+      february: feb('the probe builds; its first request kills the server with SIGSEGV'),
+      april: apr('the probe builds; its first request kills the server with SIGSEGV'),
+    },
     detection: {
       risky: qualifiedCall('HTTP', 'route|on_get|on_post|on_put|on_delete', 'risky', { nameIsPattern: true, args: '(closure)' }),
       workaround: qualifiedCall('HTTP', 'route|on_get|on_post|on_put|on_delete', 'workaround', { nameIsPattern: true, args: '(identifier) .' }),
@@ -488,6 +556,10 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     trigger: 'A runtime panic (non-exhaustive match, List.head([]), List.get out of range, Queue.pop on empty) inside any actor: unwinding cannot cross the extern "C" runtime frame, so the process aborts with SIGABRT and supervisors never see it.',
     workaround: 'Guard partial calls (check List.length before List.head), add catch-all arms, and use cooperative exits under a supervisor.',
     status: { february: 'open', april: 'open' },
+    verified: {
+      february: feb('the process dies of SIGABRT: "mesh_list_head: empty list", then "panic in a function that cannot unwind"'),
+      april: apr('the process dies of SIGABRT: "mesh_list_head: empty list", then "panic in a function that cannot unwind"'),
+    },
     detection: {
       risky: qualifiedCall('List|Queue', 'head|tail|last|get|nth|pop|peek', 'risky', { nameIsPattern: true }),
     },
@@ -502,7 +574,8 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     trigger: 'fn a() do b() end followed by fn b() ...: the february type checker does not pre-register top-level function names.',
     workaround: 'Define leaf functions before their callers.',
     status: { february: 'open', april: 'fixed' },
-    fixedIn: 'april (top-level fn names pre-registered; source reading)',
+    fixedIn: 'april (top-level fn names pre-registered)',
+    verified: { february: feb('type error E0004: unbound variable `greeting`'), april: apr(PRINTS) },
     detection: {
       risky: '((call_expression function: (identifier) @callee) @risky)',
     },
@@ -514,9 +587,13 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     kind: 'compiler',
     stage: 'wrong-output',
     signaturePatterns: ['Map\\.get', 'pointer value', 'blank field'],
-    trigger: '"${Map.get(row, "label")}" on database rows and similar maps: fields come out blank, as numbers where strings belong, or as raw pointer values.',
-    workaround: 'Go through a typed struct (from_row / Json.get + Json.encode), or bind the value with an annotated let first.',
+    trigger: '"${Map.get(row, "label")}" where the map\'s value type is not known at that point, e.g. inside a function whose row parameter is unannotated (database rows in route code): fields come out blank, as numbers where strings belong, or as raw pointer values. Measured on both snapshots: a String value interpolated this way prints its address.',
+    workaround: 'Go through a typed struct (from_row / Json.get + Json.encode), or annotate the map (row :: Map<String, String>) or bind the value with an annotated let first.',
     status: { february: 'open', april: 'open' },
+    verified: {
+      february: feb('the probe prints the String\'s address (label=94299886553904) instead of label=disk'),
+      april: apr('the probe prints the String\'s address (label=94519951956784) instead of label=disk'),
+    },
     detection: {
       risky: `(interpolation expression: ${qualifiedCall('Map', 'get', 'risky')})`,
     },
@@ -532,6 +609,7 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     workaround: 'Define the deriving struct in the module that decodes it.',
     status: { february: 'fixed', april: 'fixed' },
     fixedIn: 'february 5af70a5f (2026-02-16)',
+    verified: { february: feb(PRINTS), april: apr(PRINTS) },
     detection: {
       risky: '((call_expression function: (field_access object: (identifier) @type field: (identifier) @method)) @risky (#match? @method "^(from_json|from_row|to_json)$"))',
     },
@@ -543,14 +621,161 @@ export const GAP_CATALOG: readonly KnownGap[] = [
     kind: 'compiler',
     stage: 'parse',
     signaturePatterns: ['pubtype', 'Storage\\. Schema', 'table"'],
-    trigger: 'Running meshc fmt on files with multi-line parenthesised import lists, pub type aliases, qualified paths or struct schema options: it collapses imports and emits pubtype, "Storage. Schema", table"x".',
+    trigger: 'Running meshc fmt on files with multi-line parenthesised import lists, pub type aliases, qualified paths or struct schema options (it collapsed imports and emitted pubtype, "Storage. Schema", table"x"), or, in april, on a case arm with a -> do ... end body: it glues do and end to the arm\'s statements (dolet x = ..., ..."text"end) and the file no longer parses.',
     workaround: 'Do not run meshc fmt on those files (or check its output parses before committing).',
     status: { february: 'not-applicable', april: 'open' },
-    fixedIn: 'partly in april (M029, D032)',
+    fixedIn: 'partly in april (M029, D032: pub type, import lists, schema options)',
+    verified: {
+      february: feb('not run: the probe\'s -> do arm does not parse in february (gap multi-statement-case-arm); its formatter damage is gap formatter-child-spec'),
+      april: apr('meshc fmt writes `_ -> dolet twice = ...` and `..."end`; the output fails to parse (expected ARROW, expected `end`)'),
+    },
     detection: {
-      risky: anyOf('(from_import) @risky', '(type_alias visibility: (visibility)) @risky'),
+      risky: anyOf('(from_import) @risky', '(type_alias visibility: (visibility)) @risky', '(arm body: (do_block)) @risky'),
     },
     probe: probe('formatter-damage'),
+  },
+  // ---------------------------------------------------------------- found by running both real compilers
+  {
+    key: 'bool-closure-abi',
+    title: 'Bool predicates passed to List.filter/find/any/all are misread on x86-64',
+    kind: 'compiler',
+    stage: 'wrong-output',
+    signaturePatterns: ['mesh_list_(filter|find|any|all)'],
+    trigger:
+      'A closure or named function returning Bool passed to List.filter, List.find, List.any, List.all (also Iter/Range filter): the runtime calls it as a function returning a 64-bit word and tests the whole word, while the compiled function returns an LLVM i1, which on x86-64 sets only the low byte of the return register. The upper bytes keep whatever was there (for n > 5 at -O0, n - 6: all ones when n < 6), so false often reads as true: List.filter keeps everything, List.find returns the first element. Works by accident on arm64, where the comparison writes the whole register.',
+    workaround:
+      'Filter with a for comprehension, which the compiler evaluates inline: for x in xs when pred(x) do x end (List.length(...) > 0 for any, List.head of it for find after checking the length).',
+    status: { february: 'open', april: 'open' },
+    verified: {
+      february: feb('the probe prints "kept 3" (at -O0 and -O2): every element passes n > 5'),
+      april: apr('the probe prints "kept 3" (at -O0 and -O2): every element passes n > 5'),
+    },
+    detection: {
+      risky: qualifiedCall('List|Iter|Range', 'filter|find|any|all', 'risky', { nameIsPattern: true }),
+      workaround: '(for_expression filter: (_)) @workaround',
+    },
+    probe: probe('bool-closure-abi'),
+  },
+  {
+    key: 'option-int-payload',
+    title: 'Some(x) from List.find over Ints is read through a pointer (april)',
+    kind: 'compiler',
+    stage: 'runtime-crash',
+    signaturePatterns: [SIGNAL_CRASH],
+    trigger:
+      'Matching Some(x) on an Option<Int> (or another scalar payload) built by the runtime, such as List.find on a List<Int>: april boxes scalar Option/Result payloads at construction and unboxes them in patterns (D296), but the runtime still stores the raw Int in the payload slot, so the match loads from an address like 7 and the program dies of SIGSEGV.',
+    workaround: 'Search List<Int> values without List.find (a for comprehension with when, then List.length/List.head), or keep the Ints in a String or struct list.',
+    status: { february: 'fixed', april: 'open' },
+    fixedIn: 'february never had it: the boxing that breaks it came with april M047/S06 (D296)',
+    verified: {
+      february: feb(PRINTS),
+      april: apr('the probe dies of SIGSEGV (at -O0 and -O2) when the Some(x) arm reads x'),
+    },
+    detection: {
+      risky: qualifiedCall('List|Iter|Set|Range', 'find', 'risky', { nameIsPattern: true }),
+    },
+    probe: probe('option-int-payload'),
+  },
+  {
+    key: 'iter-closure-param',
+    title: 'unannotated closure parameter in an Iter pipeline lowers to Unit',
+    kind: 'compiler',
+    stage: 'codegen',
+    signaturePatterns: ['Field access on non-struct type: Unit', "Undefined variable 'to_string'"],
+    trigger:
+      'A closure with an unannotated parameter passed to Iter.map/filter/... after Iter.from(xs), whose body does not pin the parameter\'s type: Iter.from erases the element type, so the parameter lowers to Unit. A field access (fn(v) -> v.path end) fails with "Field access on non-struct type: Unit", an interpolation ("/${p}") with "Undefined variable \'to_string\'". The same closure works with List.map.',
+    workaround: 'Annotate the closure parameter (fn(v :: Visit) -> v.path end), or use List.map/List.filter on the list.',
+    status: { february: 'open', april: 'open' },
+    verified: {
+      february: feb('code generation fails: Field access on non-struct type: Unit'),
+      april: apr('code generation fails: Field access on non-struct type: Unit'),
+    },
+    detection: {
+      // The closure clause is reported; a predicate keeps it only when a parameter has no type.
+      risky:
+        '((call_expression function: (field_access object: (identifier) @i_mod field: (identifier) @i_name) arguments: (arguments (closure (closure_clause) @risky))) (#eq? @i_mod "Iter") (#match? @i_name "^(map|filter|flat_map|each|find|any|all|reduce|take_while|skip_while)$"))',
+    },
+    probe: probe('iter-closure-param'),
+  },
+  {
+    key: 'loop-let-stack',
+    title: 'let inside a loop body grows the stack every iteration at --opt-level 0',
+    kind: 'compiler',
+    stage: 'runtime-crash',
+    signaturePatterns: [SIGNAL_CRASH, 'stack overflow'],
+    trigger:
+      'A let inside a for or while body: its slot is an alloca in the loop block instead of the entry block, so at --opt-level 0 (meshc\'s default) the stack grows by 16 bytes per iteration and a long loop (about 500,000 iterations on an 8 MiB stack), or any endless loop such as while true do let idle = 0 end, dies of SIGSEGV. At --opt-level 2 LLVM promotes the slot and the loop runs (an endless one then spins).',
+    workaround: 'Build with --opt-level 2, or move the loop body into a helper function (its allocas are freed on return) or compute the value inline without let.',
+    status: { february: 'open', april: 'open' },
+    verified: {
+      february: feb('the probe dies of SIGSEGV at -O0 and prints 2000000 at -O2'),
+      april: apr('the probe dies of SIGSEGV at -O0 and prints 2000000 at -O2'),
+    },
+    detection: {
+      risky: anyOf('(for_expression body: (block (let_declaration) @risky))', '(while_expression body: (block (let_declaration) @risky))'),
+    },
+    probe: probe('loop-let-stack'),
+  },
+  {
+    key: 'for-let-tail',
+    title: 'for loop whose body ends with a let panics meshc',
+    kind: 'compiler',
+    stage: 'compiler-crash',
+    signaturePatterns: ['expected the IntValue variant', 'convert_to_list_element'],
+    trigger:
+      'for x in xs do ... let y = ... end, with the let as the last statement: a for loop collects its body values into a list, the body value here is Unit, and code generation panics storing it ("Found StructValue ... but expected the IntValue variant", exit 101).',
+    workaround: 'End the body with an expression (the bound name, or a call such as println).',
+    status: { february: 'open', april: 'open' },
+    verified: {
+      february: feb('meshc panics (exit 101): Found StructValue(...) but expected the IntValue variant'),
+      april: apr('meshc panics (exit 101): Found StructValue(...) but expected the IntValue variant'),
+    },
+    detection: {
+      risky: '(for_expression body: (block (let_declaration) @risky .))',
+    },
+    probe: probe('for-let-tail'),
+  },
+  {
+    key: 'string-ordering',
+    title: 'ordering Strings (<, >, compare) fails in code generation, and so does a project without fn main',
+    kind: 'compiler',
+    stage: 'codegen',
+    signaturePatterns: ['Unsupported binop type: String'],
+    trigger:
+      'a < b (or >, <=, >=, compare(a, b)) on two Strings: it type-checks, but code generation has no String ordering ("Unsupported binop type: String"). The same message is what a project whose main.mpl defines no fn main (or is empty) gets instead of a missing-main diagnostic: with no entry function nothing is pruned, and the synthetic Ord__compare__String (self < other) is compiled too.',
+    workaround: 'Compare Strings some other way (String.length, equality, or sort keys kept as Ints); make sure main.mpl defines fn main().',
+    status: { february: 'open', april: 'open' },
+    verified: {
+      february: feb('code generation fails: Unsupported binop type: String'),
+      april: apr('code generation fails: Unsupported binop type: String'),
+    },
+    detection: {
+      risky: anyOf(
+        '(binary_expression left: (string) operator: ["<" ">" "<=" ">="]) @risky',
+        '(binary_expression operator: ["<" ">" "<=" ">="] right: (string)) @risky',
+        '((call_expression function: (identifier) @s_fn arguments: (arguments (string))) @risky (#eq? @s_fn "compare"))',
+      ),
+    },
+    probe: probe('string-ordering'),
+  },
+  {
+    key: 'formatter-child-spec',
+    title: 'meshc fmt breaks supervisor child specs (february)',
+    kind: 'compiler',
+    stage: 'parse',
+    signaturePatterns: ['unexpected `child\\w+` in supervisor body', 'expected `end` to close supervisor body'],
+    trigger: 'Running meshc fmt on a supervisor with a child spec (child name do start: ... end): the february formatter glues the name to child (childonly do) and drops the start:/restart:/shutdown: keys, so the file no longer parses.',
+    workaround: 'Do not run meshc fmt on files with supervisors (or check its output parses before committing).',
+    status: { february: 'open', april: 'fixed' },
+    fixedIn: 'april (the formatter walks CHILD_SPEC_DEF; its output, e.g. start: fn->spawn(w)end, still parses)',
+    verified: {
+      february: feb('meshc fmt writes `childonly do` and drops the start:/restart:/shutdown: keys; the output fails to parse (unexpected `childonly` in supervisor body)'),
+      april: apr('the formatted probe builds and prints the expected output'),
+    },
+    detection: {
+      risky: '(child_spec) @risky',
+    },
+    probe: probe('formatter-child-spec'),
   },
 ];
 

@@ -1,17 +1,19 @@
-import { childByField, namedChildren, nodeText, type MeshNode, type ParsedFile } from '../syntax/index.js';
+import { LineIndex, childByField, namedChildren, nodeText, type MeshNode, type ParsedFile } from '../syntax/index.js';
 import {
-  ancestorsOf,
   calleeName,
   definitionsOf,
   descendants,
+  coveringIndex,
+  firstCovering,
+  inside,
   isCallTo,
   isUntypedNameParameter,
-  nearest,
-  nodesOfKind,
   parametersOf,
   tailExpression,
   topLevel,
+  treeIndex,
   unparen,
+  type TreeIndex,
 } from './tree.js';
 
 /**
@@ -20,6 +22,11 @@ import {
  * Keyed by gap key, next to nothing else: the query in the catalog still finds the
  * candidates. A predicate returns true to report the captured node, false to drop it, or
  * the node(s) to report instead (e.g. the definition rather than the reference).
+ *
+ * Every predicate must stay cheap on huge and deeply nested files: ancestor questions go
+ * through the file's TreeIndex, facts about whole subtrees are per-tree tables built in one
+ * pass, and per-file or per-project lookups (functions, lets, calls by name) are built once
+ * and memoized. Nothing recurses with the input's depth.
  */
 
 export interface ScanContext {
@@ -46,30 +53,82 @@ const AND_OPERATORS = ['&&', 'and'];
 const BOOL_OPERATORS = ['&&', 'and', '||', 'or'];
 
 const text = (ctx: ScanContext, node: MeshNode): string => nodeText(ctx.file.source, node);
+const indexOf = (ctx: ScanContext): TreeIndex => treeIndex(ctx.file.root);
+
+/** Cached per key object (a tree, a file, a project): built on first use. */
+function memo<K extends object, V>(cache: WeakMap<K, V>, key: K, make: () => V): V {
+  if (cache.has(key)) return cache.get(key)!;
+  const value = make();
+  cache.set(key, value);
+  return value;
+}
+
+function groupBy(nodes: readonly MeshNode[], keyOf: (n: MeshNode) => string | undefined): Map<string, MeshNode[]> {
+  const out = new Map<string, MeshNode[]>();
+  for (const n of nodes) {
+    const key = keyOf(n);
+    if (key === undefined) continue;
+    const list = out.get(key);
+    if (list) list.push(n);
+    else out.set(key, [n]);
+  }
+  return out;
+}
+
+const unqualifiedCalls = new WeakMap<MeshNode, Map<string, MeshNode[]>>();
+
+/** Unqualified calls `name(...)` of the file, by name, in document order. */
+function callsNamed(ctx: ScanContext, name: string): readonly MeshNode[] {
+  const byName = memo(unqualifiedCalls, ctx.file.root, () =>
+    groupBy(indexOf(ctx).ofKind('call_expression'), (n) => {
+      const callee = calleeName(ctx.file.source, n);
+      return callee?.[0] === '' ? callee[1] : undefined;
+    }),
+  );
+  return byName.get(name) ?? [];
+}
+
+const letsByName = new WeakMap<MeshNode, Map<string, MeshNode[]>>();
+
+/** `let name = ...` declarations of the file, by name, in document order. */
+function letsNamed(ctx: ScanContext, name: string): readonly MeshNode[] {
+  const byName = memo(letsByName, ctx.file.root, () =>
+    groupBy(indexOf(ctx).ofKind('let_declaration'), (decl) => {
+      const pattern = childByField(decl, 'pattern');
+      return pattern?.type === 'identifier' ? text(ctx, pattern) : undefined;
+    }),
+  );
+  return byName.get(name) ?? [];
+}
+
+/** The enclosing function-like scope of a node (the file when there is none). */
+function scopeOf(ctx: ScanContext, node: MeshNode): MeshNode {
+  return indexOf(ctx).nearest(node, FUNCTION_KINDS) ?? ctx.file.root;
+}
 
 function operatorOf(node: MeshNode): MeshNode | undefined {
   return childByField(node, 'operator');
 }
 
 function isAndExpression(ctx: ScanContext, node: MeshNode): boolean {
+  if (node.type !== 'binary_expression') return false;
   const op = operatorOf(node);
-  return node.type === 'binary_expression' && op !== undefined && AND_OPERATORS.includes(text(ctx, op));
+  return op !== undefined && AND_OPERATORS.includes(text(ctx, op));
 }
 
 /** Inside recursion (the enclosing fn calls itself), a loop, a closure or an actor body. */
 function insideRepetition(node: MeshNode, ctx: ScanContext): boolean {
-  const ancestors = ancestorsOf(ctx.file.root, node);
-  if (ancestors.some((a) => LOOP_KINDS.includes(a.type))) return true;
-  const fn = ancestors.find((a) => a.type === 'function_definition');
-  return fn !== undefined && callsItself(fn, ctx.file.source);
+  const index = indexOf(ctx);
+  if (index.nearest(node, LOOP_KINDS) !== undefined) return true;
+  const fn = index.nearest(node, ['function_definition']);
+  return fn !== undefined && selfCalls(fn, ctx).length > 0;
 }
 
-function callsItself(def: MeshNode, source: string): boolean {
+/** Unqualified calls to the definition's own name inside its body. */
+function selfCalls(def: MeshNode, ctx: ScanContext): MeshNode[] {
   const name = childByField(def, 'name');
-  if (!name) return false;
-  const own = nodeText(source, name);
   const body = childByField(def, 'body');
-  return body !== undefined && descendants(body, (n) => calleeName(source, n)?.[0] === '' && calleeName(source, n)?.[1] === own).length > 0;
+  return name && body ? inside(callsNamed(ctx, text(ctx, name)), body) : [];
 }
 
 /** Whether the source between two indices holds a line break. */
@@ -77,13 +136,25 @@ function hasNewline(source: string, from: number, to: number): boolean {
   return source.slice(from, to).includes('\n');
 }
 
-/** The operator token is the first thing on its line. */
+const lineIndexes = new WeakMap<ParsedFile, LineIndex>();
+
+/** The node's text holds a line break (without copying the text: nodes nest). */
+function spansLines(ctx: ScanContext, node: MeshNode): boolean {
+  const lines = memo(lineIndexes, ctx.file, () => new LineIndex(ctx.file.source));
+  return lines.lineOf(node.end) > lines.lineOf(node.start);
+}
+
+/** The operator token is the first thing on its line (only blanks before it). */
 const pipeStartsLine: DetectionPredicate = (node, ctx) => {
   const op = operatorOf(node);
   if (!op) return false;
   const source = ctx.file.source;
-  const lineStart = source.lastIndexOf('\n', op.start - 1) + 1;
-  return source.slice(lineStart, op.start).trim() === '';
+  for (let i = op.start - 1; i >= 0; i--) {
+    const c = source[i]!;
+    if (c === '\n') return true;
+    if (!/\s/.test(c)) return false;
+  }
+  return true;
 };
 
 /** The operator token is the last thing on its line (a comment may follow). */
@@ -94,34 +165,90 @@ const pipeEndsLine: DetectionPredicate = (node, ctx) => {
   return hasNewline(ctx.file.source, op.end, right.start);
 };
 
+/** `let name = ...` declarations in the scope that start before `before`, latest first. */
+function* letsBefore(ctx: ScanContext, name: string, scope: MeshNode, before: number): Generator<MeshNode> {
+  const lets = letsNamed(ctx, name);
+  let hi = lets.length;
+  for (let lo = 0; lo < hi; ) {
+    const mid = (lo + hi) >> 1;
+    if (lets[mid]!.start < before) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = hi - 1; i >= 0 && lets[i]!.start >= scope.start; i--) if (lets[i]!.end <= scope.end) yield lets[i]!;
+}
+
 /** The value a `let` bound to this identifier earlier in the enclosing function, if any. */
 function letValue(ctx: ScanContext, ident: MeshNode): MeshNode | undefined {
-  const name = text(ctx, ident);
-  const scope = nearest(ctx.file.root, ident, FUNCTION_KINDS) ?? ctx.file.root;
-  const decls = nodesOfKind(scope, 'let_declaration').filter((decl) => {
-    const pattern = childByField(decl, 'pattern');
-    return decl.end <= ident.start && pattern?.type === 'identifier' && text(ctx, pattern) === name;
-  });
-  return decls.length > 0 ? childByField(decls[decls.length - 1]!, 'value') : undefined;
+  for (const decl of letsBefore(ctx, text(ctx, ident), scopeOf(ctx, ident), ident.start)) {
+    if (decl.end <= ident.start) return childByField(decl, 'value');
+  }
+  return undefined;
 }
 
 type KeyKind = 'string' | 'other' | 'unknown';
 
 /** What keys a collect source yields, as far as the syntax shows (one `let` deep). */
-function sourceKeys(ctx: ScanContext, source: MeshNode | undefined, follow = true): KeyKind {
-  if (!source) return 'unknown';
-  const s = unparen(source);
-  if (s.type === 'identifier' && follow) return sourceKeys(ctx, letValue(ctx, s), false);
-  if (s.type === 'map_literal') return 'other'; // the compiler's heuristic handles a Map source
-  if (isCallTo(ctx.file.source, s, 'Map', ['to_list'])) return 'other';
-  if (isCallTo(ctx.file.source, s, 'Iter', ['from'])) return sourceKeys(ctx, namedChildren(childByField(s, 'arguments')!)[0], follow);
-  if (s.type === 'list_literal') {
-    const first = namedChildren(s)[0];
-    if (first === undefined) return 'unknown';
-    if (first.type === 'tuple_expression') return 'other'; // List<(K, _)>: handled whatever K is
-    return first.type === 'string' ? 'string' : 'other';
+function sourceKeys(ctx: ScanContext, source: MeshNode | undefined): KeyKind {
+  let follow = true;
+  for (let next = source; next !== undefined; ) {
+    const s = unparen(next);
+    if (s.type === 'identifier' && follow) {
+      follow = false;
+      next = letValue(ctx, s);
+      continue;
+    }
+    if (s.type === 'map_literal') return 'other'; // the compiler's heuristic handles a Map source
+    if (isCallTo(ctx.file.source, s, 'Map', ['to_list'])) return 'other';
+    if (isCallTo(ctx.file.source, s, 'Iter', ['from'])) {
+      const args = childByField(s, 'arguments');
+      next = args ? namedChildren(args)[0] : undefined;
+      continue;
+    }
+    if (s.type === 'list_literal') {
+      const first = namedChildren(s)[0];
+      if (first === undefined) return 'unknown';
+      if (first.type === 'tuple_expression') return 'other'; // List<(K, _)>: handled whatever K is
+      return first.type === 'string' ? 'string' : 'other';
+    }
+    return 'unknown';
   }
   return 'unknown';
+}
+
+/** What the stages of a pipe chain (left of some `|>`) call, and the value it starts from. */
+interface PipeChain {
+  map: boolean;
+  enumerate: boolean;
+  zip: boolean;
+  source: MeshNode | undefined;
+}
+
+const pipeChains = new WeakMap<MeshNode, PipeChain>();
+
+/**
+ * The chain `source |> s1 |> ... |> sN` that `left` is, memoized per pipe node: every
+ * `|> Map.collect()` of a long chain asks about the part before it, and each part is
+ * worked out once.
+ */
+function pipeChain(ctx: ScanContext, left: MeshNode | undefined): PipeChain {
+  const pending: MeshNode[] = [];
+  let rest = left;
+  let chain: PipeChain | undefined;
+  while (rest && unparen(rest).type === 'pipe_expression') {
+    const pipe = unparen(rest);
+    chain = pipeChains.get(pipe);
+    if (chain) break;
+    pending.push(pipe);
+    rest = childByField(pipe, 'left');
+  }
+  chain ??= { map: false, enumerate: false, zip: false, source: rest };
+  for (let i = pending.length - 1; i >= 0; i--) {
+    const stage = childByField(pending[i]!, 'right');
+    const calls = (name: string): boolean => stage !== undefined && isCallTo(ctx.file.source, stage, 'Iter', [name]);
+    chain = { map: chain.map || calls('map'), enumerate: chain.enumerate || calls('enumerate'), zip: chain.zip || calls('zip'), source: chain.source };
+    pipeChains.set(pending[i]!, chain);
+  }
+  return chain;
 }
 
 /**
@@ -130,20 +257,13 @@ function sourceKeys(ctx: ScanContext, source: MeshNode | undefined, follow = tru
  * from a source whose type the syntax does not show. Direct calls and Map.from_list: always.
  */
 const collectChainIsRisky: DetectionPredicate = (node, ctx) => {
-  const pipe = ancestorsOf(ctx.file.root, node)[0];
+  const pipe = indexOf(ctx).parentOf(node);
   if (!pipe || pipe.type !== 'pipe_expression' || childByField(pipe, 'right') !== node) return true; // direct call or from_list
-  let source = childByField(pipe, 'left');
-  const stages: MeshNode[] = [];
-  while (source && unparen(source).type === 'pipe_expression') {
-    const inner = unparen(source);
-    const right = childByField(inner, 'right');
-    if (right) stages.unshift(right);
-    source = childByField(inner, 'left');
-  }
-  if (stages.some((st) => isCallTo(ctx.file.source, st, 'Iter', ['map']))) return true;
-  if (stages.some((st) => isCallTo(ctx.file.source, st, 'Iter', ['enumerate']))) return false; // Int keys
-  if (stages.some((st) => isCallTo(ctx.file.source, st, 'Iter', ['zip']))) return sourceKeys(ctx, source) !== 'other';
-  return sourceKeys(ctx, source) === 'unknown';
+  const chain = pipeChain(ctx, childByField(pipe, 'left'));
+  if (chain.map) return true;
+  if (chain.enumerate) return false; // Int keys
+  if (chain.zip) return sourceKeys(ctx, chain.source) !== 'other';
+  return sourceKeys(ctx, chain.source) === 'unknown';
 };
 
 /** `x.to_string()` where x is `.collect()` output, directly or through a let in the same function. */
@@ -153,29 +273,49 @@ const toStringOnCollect: DetectionPredicate = (node, ctx) => {
   const object = fn ? childByField(fn, 'object') : undefined;
   if (!object) return false;
   const endsInCollect = (value: MeshNode | undefined): boolean => {
-    if (!value) return false;
-    const v = unparen(value);
-    if (v.type === 'pipe_expression') return endsInCollect(childByField(v, 'right'));
-    return calleeName(source, v)?.[1] === 'collect' && calleeName(source, v)?.[0] !== '';
+    for (let v = value; v !== undefined; ) {
+      const u = unparen(v);
+      if (u.type !== 'pipe_expression') return calleeName(source, u)?.[1] === 'collect' && calleeName(source, u)?.[0] !== '';
+      v = childByField(u, 'right');
+    }
+    return false;
   };
   if (endsInCollect(object)) return true;
   if (object.type !== 'identifier') return false;
-  const name = text(ctx, object);
-  const scope = nearest(ctx.file.root, node, FUNCTION_KINDS) ?? ctx.file.root;
-  return nodesOfKind(scope, 'let_declaration').some((decl) => {
-    const pattern = childByField(decl, 'pattern');
-    return decl.start < node.start && pattern?.type === 'identifier' && text(ctx, pattern) === name && endsInCollect(childByField(decl, 'value'));
-  });
+  for (const decl of letsBefore(ctx, text(ctx, object), scopeOf(ctx, node), node.start)) {
+    if (endsInCollect(childByField(decl, 'value'))) return true;
+  }
+  return false;
 };
 
+const topLevelFunctionTables = new WeakMap<MeshNode, Map<string, MeshNode>>();
+
+/** The file's top-level functions by name (the first definition of a name). */
 function topLevelFunctions(ctx: ScanContext): Map<string, MeshNode> {
-  const out = new Map<string, MeshNode>();
-  for (const item of topLevel(ctx.file.root)) {
-    if (item.type !== 'function_definition') continue;
-    const name = childByField(item, 'name');
-    if (name && !out.has(text(ctx, name))) out.set(text(ctx, name), item);
-  }
-  return out;
+  return memo(topLevelFunctionTables, ctx.file.root, () => {
+    const out = new Map<string, MeshNode>();
+    for (const item of topLevel(ctx.file.root)) {
+      if (item.type !== 'function_definition') continue;
+      const name = childByField(item, 'name');
+      if (name && !out.has(text(ctx, name))) out.set(text(ctx, name), item);
+    }
+    return out;
+  });
+}
+
+const requestArguments = new WeakMap<MeshNode, Set<string>>();
+
+/** Texts of the first arguments of the `Request.*` calls in a body (they pin a parameter's type). */
+function requestArgumentsIn(ctx: ScanContext, body: MeshNode): Set<string> {
+  return memo(requestArguments, body, () => {
+    const out = new Set<string>();
+    for (const call of descendants(body, (n) => calleeName(ctx.file.source, n)?.[0] === 'Request')) {
+      const args = childByField(call, 'arguments');
+      const first = args ? namedChildren(args)[0] : undefined;
+      if (first) out.add(text(ctx, first));
+    }
+    return out;
+  });
 }
 
 /** A handler passed by name whose definition has an untyped parameter that nothing pins. */
@@ -186,25 +326,29 @@ const handlerHasUntypedParam: DetectionPredicate = (node, ctx) => {
   const untyped = parametersOf(def).filter(isUntypedNameParameter).filter((param) => {
     const name = text(ctx, childByField(param, 'pattern')!);
     // A Request.* accessor applied to the parameter pins its type.
-    const pinned = body !== undefined && descendants(body, (n) => {
-      const callee = calleeName(ctx.file.source, n);
-      if (callee?.[0] !== 'Request') return false;
-      const first = namedChildren(childByField(n, 'arguments')!)[0];
-      return first !== undefined && text(ctx, first) === name;
-    }).length > 0;
-    return !pinned;
+    return body === undefined || !requestArgumentsIn(ctx, body).has(name);
   });
   return untyped.length > 0 ? untyped[0]! : false;
 };
 
-function serviceNames(ctx: ScanContext): Set<string> {
-  return new Set(definitionsOf(ctx.project.map((f) => ({ root: f.root, source: f.source })), 'service_definition').keys());
+const projectDefinitions = new WeakMap<readonly ParsedFile[], Map<string, Map<string, { node: MeshNode; source: string }>>>();
+
+/** Definitions of a kind in the whole project, by name (built once per project and kind). */
+function projectDefinitionsOf(ctx: ScanContext, kind: string): Map<string, { node: MeshNode; source: string }> {
+  const byKind = memo(projectDefinitions, ctx.project, () => new Map<string, Map<string, { node: MeshNode; source: string }>>());
+  let defs = byKind.get(kind);
+  if (!defs) {
+    defs = definitionsOf(ctx.project.map((f) => ({ root: f.root, source: f.source })), kind);
+    byKind.set(kind, defs);
+  }
+  return defs;
 }
 
 /** `Timer.send_after(pid, ...)` whose pid is a service started with `Svc.start(...)`. */
 const sendAfterTargetsService: DetectionPredicate = (node, ctx) => {
-  const services = serviceNames(ctx);
-  const target = namedChildren(childByField(node, 'arguments')!)[0];
+  const services = projectDefinitionsOf(ctx, 'service_definition');
+  const args = childByField(node, 'arguments');
+  const target = args ? namedChildren(args)[0] : undefined;
   if (!target) return false;
   const startsService = (value: MeshNode | undefined): boolean => {
     const callee = value ? calleeName(ctx.file.source, unparen(value)) : undefined;
@@ -212,14 +356,12 @@ const sendAfterTargetsService: DetectionPredicate = (node, ctx) => {
   };
   if (startsService(target)) return true;
   if (target.type !== 'identifier') return false;
-  const name = text(ctx, target);
-  const scope = nearest(ctx.file.root, node, FUNCTION_KINDS) ?? ctx.file.root;
-  return nodesOfKind(scope, 'let_declaration').some((decl) => {
-    const pattern = childByField(decl, 'pattern');
-    return pattern?.type === 'identifier' && text(ctx, pattern) === name && startsService(childByField(decl, 'value'));
-  });
+  const scope = scopeOf(ctx, node);
+  for (const decl of letsBefore(ctx, text(ctx, target), scope, scope.end)) if (startsService(childByField(decl, 'value'))) return true;
+  return false;
 };
 
+const ALLOCATING_KINDS = ['interpolation', 'list_literal', 'map_literal', 'binary_expression', 'call_expression'];
 const ALLOCATING = (ctx: ScanContext) => (n: MeshNode): boolean =>
   n.type === 'interpolation' ||
   n.type === 'list_literal' ||
@@ -232,9 +374,7 @@ const selfRecursiveAllocatingActor: DetectionPredicate = (node, ctx) => {
   const name = childByField(node, 'name');
   const body = childByField(node, 'body');
   if (!name || !body) return false;
-  const own = text(ctx, name);
-  const recurses = descendants(body, (n) => calleeName(ctx.file.source, n)?.[0] === '' && calleeName(ctx.file.source, n)?.[1] === own).length > 0;
-  return recurses && descendants(body, ALLOCATING(ctx)).length > 0 ? name : false;
+  return selfCalls(node, ctx).length > 0 && indexOf(ctx).anyBelow('allocating', body, ALLOCATING_KINDS, ALLOCATING(ctx)) ? name : false;
 };
 
 /** `Pool.open(url, min, max, timeout)` with a literal max below POOL_MAX_WARN_BELOW. */
@@ -263,7 +403,9 @@ function constructorBinders(caseExpr: MeshNode): MeshNode[] {
 const binderReusedAcrossCases: DetectionPredicate = (node, ctx) => {
   const body = childByField(node, 'body');
   if (!body) return false;
-  const cases = descendants(body, (n) => n.type === 'case_expression', (n) => n.type === 'function_definition');
+  // The cases of this function, not of functions nested in it.
+  const index = indexOf(ctx);
+  const cases = inside(index.ofKind('case_expression'), body).filter((c) => index.nearest(c, ['function_definition']) === node);
   const firstCase = new Map<string, MeshNode>();
   const reused: MeshNode[] = [];
   for (const c of cases) {
@@ -278,40 +420,64 @@ const binderReusedAcrossCases: DetectionPredicate = (node, ctx) => {
   return reused;
 };
 
-/** A control-flow head whose last token closes a call (old parsers take `do` as a trailing closure). */
-const headEndsInCall: DetectionPredicate = (node) =>
-  descendants(node, (n) => n.type === 'call_expression' && n.end === node.end && childByField(n, 'trailing_closure') === undefined).length > 0;
+/**
+ * A control-flow head whose last token closes a call (old parsers take `do` as a trailing
+ * closure): a call without trailing closure ends where the head ends. Such a call can only
+ * sit below children that end there too, so one bottom-up table answers for every head.
+ */
+const headEndsInCall: DetectionPredicate = (node, ctx) =>
+  indexOf(ctx).marked(
+    'ends-in-call',
+    node,
+    ['call_expression'],
+    (call) => childByField(call, 'trailing_closure') === undefined,
+    (child, parent) => child.end === parent.end,
+  );
+
+/** The node (or an ancestor below its enclosing function) is in a branch body rather than in a head. */
+function inBranchBody(ctx: ScanContext, node: MeshNode): boolean {
+  const index = indexOf(ctx);
+  // Top-down: in a branch body when the parent puts the node in one, or is in one itself.
+  const inBody = index.topDown('branch-body', node, (i, p, parentInBody) => {
+    if (p < 0) return 0;
+    const a = index.nodes[p]!;
+    if (FUNCTION_KINDS.includes(a.type)) return 0;
+    const field = index.nodes[i]!.field;
+    const here =
+      (a.type === 'if_expression' && field !== 'condition') ||
+      ((a.type === 'while_expression' || a.type === 'for_expression' || a.type === 'arm') && field === 'body') ||
+      a.type === 'else_clause';
+    return here || parentInBody === 1 ? 1 : 0;
+  });
+  return inBody === 1;
+}
+
+const firstBranchingStatement = new WeakMap<MeshNode, number>();
+const BRANCH_KINDS = ['if_expression', 'case_expression', 'while_expression', 'for_expression', 'receive_expression', 'binary_expression'];
 
 /** `&&`/`and` nested in another boolean operator, chained, or evaluated outside the entry block. */
 const andOutsideEntryBlock: DetectionPredicate = (node, ctx) => {
-  const ancestors = ancestorsOf(ctx.file.root, node);
-  const parent = ancestors.find((a) => a.type !== 'parenthesized_expression');
+  const index = indexOf(ctx);
+  let parent = index.parentOf(node);
+  while (parent && parent.type === 'parenthesized_expression') parent = index.parentOf(parent);
   if (parent && isAndExpression(ctx, parent)) return false; // the outermost && of a chain reports
   const operands = [childByField(node, 'left'), childByField(node, 'right')].filter((n): n is MeshNode => n !== undefined);
-  if (operands.some((o) => descendants(o, (n) => isAndExpression(ctx, n)).length > 0)) return true;
+  if (operands.some((o) => index.anyBelow('and', o, ['binary_expression'], (n) => isAndExpression(ctx, n)))) return true;
   if (parent && parent.type === 'binary_expression' && BOOL_OPERATORS.includes(text(ctx, operatorOf(parent) ?? parent))) return true;
-  const fnIndex = ancestors.findIndex((a) => FUNCTION_KINDS.includes(a.type));
-  const within = fnIndex === -1 ? ancestors : ancestors.slice(0, fnIndex);
   // In a branch body rather than in a head: the code runs in a later basic block.
-  for (let i = 0; i < within.length; i++) {
-    const a = within[i]!;
-    const child = within[i - 1] ?? node;
-    if (a.type === 'if_expression' && child.field !== 'condition') return true;
-    if (a.type === 'while_expression' && child.field === 'body') return true;
-    if (a.type === 'for_expression' && child.field === 'body') return true;
-    if (a.type === 'arm' && child.field === 'body') return true;
-    if (a.type === 'else_clause') return true;
-  }
+  if (inBranchBody(ctx, node)) return true;
   // After earlier control flow in the same function body.
-  const fn = fnIndex === -1 ? undefined : ancestors[fnIndex];
+  const fn = index.nearest(node, FUNCTION_KINDS);
   const body = fn ? childByField(fn, 'body') : undefined;
   if (!body) return false;
-  const statement = body.children.find((s) => s.start <= node.start && s.end >= node.end);
-  const earlier = body.children.filter((s) => statement !== undefined && s.end <= statement.start);
-  const branches = (n: MeshNode): boolean =>
-    ['if_expression', 'case_expression', 'while_expression', 'for_expression', 'receive_expression'].includes(n.type) ||
-    (n.type === 'binary_expression' && BOOL_OPERATORS.includes(text(ctx, operatorOf(n) ?? n)));
-  return earlier.some((s) => descendants(s, branches, (n) => n.type === 'closure').length > 0);
+  const statement = coveringIndex(body.children, node);
+  if (statement === -1) return false;
+  const branches = (n: MeshNode): boolean => n.type !== 'binary_expression' || BOOL_OPERATORS.includes(text(ctx, operatorOf(n) ?? n));
+  const first = memo(firstBranchingStatement, body, () => {
+    const at = body.children.findIndex((s) => index.anyBelow('branches', s, BRANCH_KINDS, branches, (n) => n.type === 'closure'));
+    return at === -1 ? Infinity : at;
+  });
+  return first < statement;
 };
 
 const PARTIAL_LOOKUPS = ['get', 'head', 'last', 'values', 'keys'];
@@ -323,11 +489,11 @@ const untypedLookupHelper: DetectionPredicate = (node, ctx) => {
   if (!parametersOf(node).some(isUntypedNameParameter)) return false;
   const body = childByField(node, 'body');
   if (!body) return false;
-  const lookups = descendants(body, (n) => {
+  const lookup = (n: MeshNode): boolean => {
     const callee = calleeName(ctx.file.source, n);
     return callee !== undefined && ['Map', 'List'].includes(callee[0]) && PARTIAL_LOOKUPS.includes(callee[1]);
-  });
-  return lookups.length > 0 ? name : false;
+  };
+  return indexOf(ctx).anyBelow('partial-lookup', body, ['call_expression'], lookup) ? name : false;
 };
 
 interface FunctionSite {
@@ -335,41 +501,65 @@ interface FunctionSite {
   source: string;
 }
 
-/** Top-level functions of every project file by name (the file's own first). */
-function projectFunctions(ctx: ScanContext): Map<string, FunctionSite> {
-  const out = new Map<string, FunctionSite>();
+/** Top-level functions of every project file by name (the file's own first), and answers about them. */
+interface ProjectFunctions {
+  project: readonly ParsedFile[];
+  byName: Map<string, FunctionSite>;
+  /** pinnedByCall answers by definition, then `depth:name`. */
+  pinned: WeakMap<MeshNode, Map<string, boolean>>;
+}
+
+const projectFunctionTables = new WeakMap<ParsedFile, ProjectFunctions>();
+
+function projectFunctions(ctx: ScanContext): ProjectFunctions {
+  const known = projectFunctionTables.get(ctx.file);
+  if (known && known.project === ctx.project) return known;
+  const byName = new Map<string, FunctionSite>();
   for (const file of [ctx.file, ...ctx.project.filter((f) => f !== ctx.file)]) {
     for (const item of topLevel(file.root)) {
       const name = item.type === 'function_definition' ? childByField(item, 'name') : undefined;
-      if (name && !out.has(nodeText(file.source, name))) out.set(nodeText(file.source, name), { def: item, source: file.source });
+      if (name && !byName.has(nodeText(file.source, name))) byName.set(nodeText(file.source, name), { def: item, source: file.source });
     }
   }
-  return out;
+  const table = { project: ctx.project, byName, pinned: new WeakMap<MeshNode, Map<string, boolean>>() };
+  projectFunctionTables.set(ctx.file, table);
+  return table;
+}
+
+const callsInBody = new WeakMap<MeshNode, MeshNode[]>();
+
+/** Calls with a known callee and an argument list inside a definition's body. */
+function callsIn(site: FunctionSite, body: MeshNode): MeshNode[] {
+  return memo(callsInBody, body, () => descendants(body, (n) => calleeName(site.source, n) !== undefined && childByField(n, 'arguments') !== undefined));
 }
 
 /**
  * The parameter is passed straight to a call that pins its type: any qualified call
  * (`Module.fn(p)`: stdlib or imported module), or a project function whose matching
- * parameter is typed or is itself pinned (followed a few calls deep).
+ * parameter is typed or is itself pinned (followed a few calls deep; each answer is kept).
  */
-function pinnedByCall(functions: Map<string, FunctionSite>, site: FunctionSite, name: string, depth = 3): boolean {
+function pinnedByCall(functions: ProjectFunctions, site: FunctionSite, name: string, depth = 3): boolean {
   const body = childByField(site.def, 'body');
   if (!body || depth === 0) return false;
-  return descendants(body, (n) => {
-    const callee = calleeName(site.source, n);
-    const args = callee ? childByField(n, 'arguments') : undefined;
-    if (!callee || !args) return false;
-    return namedChildren(args).some((a, i) => {
+  const answers = memo(functions.pinned, site.def, () => new Map<string, boolean>());
+  const key = `${depth}:${name}`;
+  const known = answers.get(key);
+  if (known !== undefined) return known;
+  const pinned = callsIn(site, body).some((n) => {
+    const callee = calleeName(site.source, n)!;
+    return namedChildren(childByField(n, 'arguments')!).some((a, i) => {
       if (a.type !== 'identifier' || nodeText(site.source, a) !== name) return false;
       if (callee[0] !== '') return true;
-      const target = functions.get(callee[1]);
+      const target = functions.byName.get(callee[1]);
       const param = target ? parametersOf(target.def)[i] : undefined;
       if (!target || !param) return false;
       if (childByField(param, 'type') !== undefined) return true;
       const pattern = childByField(param, 'pattern');
       return pattern?.type === 'identifier' && target.def !== site.def && pinnedByCall(functions, target, nodeText(target.source, pattern), depth - 1);
     });
-  }).length > 0;
+  });
+  answers.set(key, pinned);
+  return pinned;
 }
 
 /** `pub fn` with no return type whose untyped parameters are not all pinned by qualified calls. */
@@ -383,12 +573,20 @@ const unannotatedExport: DetectionPredicate = (node, ctx) => {
   return loose.length > 0 ? (childByField(node, 'name') ?? true) : false;
 };
 
+const firstTries = new WeakMap<MeshNode, MeshNode | null>();
+
 /** Only the first `?` of each function: one report per function is enough to act on. */
 const firstTryInFunction: DetectionPredicate = (node, ctx) => {
-  const scope = nearest(ctx.file.root, node, FUNCTION_KINDS) ?? ctx.file.root;
-  const first = descendants(scope, (n) => n.type === 'try_expression', (n) => n !== scope && FUNCTION_KINDS.includes(n.type))[0];
+  const scope = scopeOf(ctx, node);
+  const first = memo(firstTries, scope, () => {
+    const tries = descendants(scope, (n) => n.type === 'try_expression', (n) => n !== scope && FUNCTION_KINDS.includes(n.type));
+    return tries[0] ?? null;
+  });
   return first === node;
 };
+
+const startedNames = new WeakMap<MeshNode, Set<string>>();
+const serviceFiles = new WeakMap<readonly ParsedFile[], Map<string, ParsedFile[]>>();
 
 /**
  * An imported name that is a service: defined as one in another project file, or (when the
@@ -396,24 +594,29 @@ const firstTryInFunction: DetectionPredicate = (node, ctx) => {
  */
 const importsService: DetectionPredicate = (node, ctx) => {
   const name = text(ctx, node);
-  const definedElsewhere = ctx.project.some(
-    (f) => f !== ctx.file && nodesOfKind(f.root, 'service_definition').some((s) => {
-      const n = childByField(s, 'name');
-      return n !== undefined && nodeText(f.source, n) === name;
-    }),
-  );
-  if (definedElsewhere) return true;
-  return nodesOfKind(ctx.file.root, 'call_expression').some((n) => {
-    const callee = calleeName(ctx.file.source, n);
-    return callee !== undefined && callee[0] === name && callee[1] === 'start';
+  const definedIn = memo(serviceFiles, ctx.project, () => {
+    const out = new Map<string, ParsedFile[]>();
+    for (const f of ctx.project) {
+      for (const service of definitionsOf([{ root: f.root, source: f.source }], 'service_definition').keys()) out.set(service, [...(out.get(service) ?? []), f]);
+    }
+    return out;
   });
+  if ((definedIn.get(name) ?? []).some((f) => f !== ctx.file)) return true;
+  const started = memo(startedNames, ctx.file.root, () => {
+    const out = new Set<string>();
+    for (const n of indexOf(ctx).ofKind('call_expression')) {
+      const callee = calleeName(ctx.file.source, n);
+      if (callee !== undefined && callee[1] === 'start') out.add(callee[0]);
+    }
+    return out;
+  });
+  return started.has(name);
 };
 
 function structFieldCount(ctx: ScanContext, typeName: string): number | undefined {
-  const structs = definitionsOf(ctx.project.map((f) => ({ root: f.root, source: f.source })), 'struct_definition');
-  const def = structs.get(typeName);
+  const def = projectDefinitionsOf(ctx, 'struct_definition').get(typeName);
   if (!def) return undefined;
-  return nodesOfKind(def.node, 'struct_field').length;
+  return descendants(def.node, (n) => n.type === 'struct_field').length;
 }
 
 function serviceStateType(service: MeshNode, ctx: ScanContext): string | undefined {
@@ -446,32 +649,45 @@ const largeServiceState: DetectionPredicate = (node, ctx) => {
   return state !== undefined && (structFieldCount(ctx, state) ?? 0) >= LARGE_STRUCT_FIELDS ? (childByField(node, 'name') ?? true) : false;
 };
 
-/** Tail expressions of every branch of an if/case (recursively through else-if). */
+/**
+ * Tail expressions of every branch of an if/case, through else-if chains and if/case tails
+ * (in no particular order). An explicit work list, not recursion: if-chains nest without
+ * bound. A tail found with `expand` > 0 that is itself an if/case is opened again that many
+ * times: an if opens its branch tails once more, and once more per else-if level; the tails
+ * of a case's arms are taken as they are.
+ */
 function branchTails(expr: MeshNode): MeshNode[] {
-  const e = unparen(expr);
-  if (e.type === 'if_expression') {
-    const tails: MeshNode[] = [];
-    const consequence = tailExpression(childByField(e, 'consequence'));
-    if (consequence) tails.push(consequence);
-    const alternative = childByField(e, 'alternative');
-    const altBody = alternative ? childByField(alternative, 'body') : undefined;
-    if (altBody?.type === 'if_expression') tails.push(...branchTails(altBody));
-    else {
-      const t = tailExpression(altBody);
-      if (t) tails.push(t);
+  const tails: MeshNode[] = [];
+  const work: Array<{ node: MeshNode; expand: number; opened: boolean }> = [{ node: expr, expand: 0, opened: true }];
+  const found = (node: MeshNode | undefined, expand: number): void => {
+    if (node) work.push({ node, expand, opened: false });
+  };
+  while (work.length > 0) {
+    const { node, expand, opened } = work.pop()!;
+    const e = unparen(node);
+    const branching = e.type === 'if_expression' || e.type === 'case_expression';
+    if (!opened) {
+      // A tail: final unless it branches and may still be opened.
+      if (branching && expand > 0) work.push({ node, expand: expand - 1, opened: true });
+      else tails.push(node);
+      continue;
     }
-    return tails.flatMap((t) => (['if_expression', 'case_expression'].includes(unparen(t).type) ? branchTails(t) : [t]));
-  }
-  if (e.type === 'case_expression') {
-    return namedChildren(e)
-      .filter((n) => n.type === 'arm')
-      .map((arm) => {
+    if (e.type === 'if_expression') {
+      found(tailExpression(childByField(e, 'consequence')), expand + 1);
+      const alternative = childByField(e, 'alternative');
+      const altBody = alternative ? childByField(alternative, 'body') : undefined;
+      if (altBody?.type === 'if_expression') work.push({ node: altBody, expand: expand + 1, opened: true });
+      else found(tailExpression(altBody), expand + 1);
+    } else if (e.type === 'case_expression') {
+      for (const arm of namedChildren(e).filter((n) => n.type === 'arm')) {
         const body = childByField(arm, 'body');
-        return body?.type === 'do_block' ? tailExpression(childByField(body, 'body')) : body;
-      })
-      .filter((n): n is MeshNode => n !== undefined);
+        found(body?.type === 'do_block' ? tailExpression(childByField(body, 'body')) : body, expand);
+      }
+    } else {
+      tails.push(e);
+    }
   }
-  return [e];
+  return tails;
 }
 
 function branchesIntoTuples(tail: MeshNode | undefined): boolean {
@@ -489,24 +705,29 @@ const handlerBranchesTuples: DetectionPredicate = (node, ctx) => {
   const report = childByField(node, 'name') ?? true;
   if (branchesIntoTuples(tail)) return report;
   const callee = calleeName(ctx.file.source, unparen(tail));
-  const helper = callee !== undefined && callee[0] === '' ? projectFunctions(ctx).get(callee[1]) : undefined;
+  const helper = callee !== undefined && callee[0] === '' ? projectFunctions(ctx).byName.get(callee[1]) : undefined;
   return helper !== undefined && branchesIntoTuples(tailExpression(childByField(helper.def, 'body'))) ? report : false;
 };
 
+const NON_TAIL_KINDS = ['binary_expression', 'arguments', 'interpolation', 'let_declaration'];
+
 /** Self-calls in non-tail position (deep recursion grows the stack). */
 const nonTailSelfRecursion: DetectionPredicate = (node, ctx) => {
-  const name = childByField(node, 'name');
   const body = childByField(node, 'body');
-  if (!name || !body) return false;
-  const own = text(ctx, name);
-  const selfCalls = descendants(body, (n) => calleeName(ctx.file.source, n)?.[0] === '' && calleeName(ctx.file.source, n)?.[1] === own);
-  return selfCalls.filter((call) => {
-    const chain = ancestorsOf(body, call);
-    return chain.some((a) => a.type === 'binary_expression' || a.type === 'arguments' || a.type === 'interpolation' || a.type === 'let_declaration');
+  if (!body) return false;
+  const index = indexOf(ctx);
+  const bodyAt = index.indexOf(body);
+  // Non-tail when an operator, argument list, interpolation or let lies between call and body:
+  // the nearest one above the call is below the body (later in pre-order).
+  return selfCalls(node, ctx).filter((call) => {
+    const holder = index.nearest(call, NON_TAIL_KINDS);
+    return holder !== undefined && index.indexOf(holder) > bodyAt;
   });
 };
 
-const insideActor: DetectionPredicate = (node, ctx) => nearest(ctx.file.root, node, ['actor_definition']) !== undefined;
+const insideActor: DetectionPredicate = (node, ctx) => indexOf(ctx).nearest(node, ['actor_definition']) !== undefined;
+
+const topLevelItems = new WeakMap<MeshNode, MeshNode[]>();
 
 /** A call to a top-level function whose (first) definition comes after the calling item. */
 const calleeDefinedLater: DetectionPredicate = (node, ctx) => {
@@ -514,31 +735,36 @@ const calleeDefinedLater: DetectionPredicate = (node, ctx) => {
   if (!callee) return false;
   const def = topLevelFunctions(ctx).get(text(ctx, callee));
   if (!def) return false;
-  const item = topLevel(ctx.file.root).find((i) => i.start <= node.start && i.end >= node.end);
+  const item = firstCovering(memo(topLevelItems, ctx.file.root, () => topLevel(ctx.file.root)), node);
   return item !== undefined && item !== def && def.start > item.end ? callee : false;
 };
+
+const importedNames = new WeakMap<MeshNode, Set<string>>();
 
 /** `Type.from_json(...)` where Type is imported with `from X import Type`. */
 const receiverImported: DetectionPredicate = (node, ctx) => {
   const fn = childByField(node, 'function');
   const object = fn ? childByField(fn, 'object') : undefined;
   if (!object || object.type !== 'identifier') return false;
-  const name = text(ctx, object);
-  return nodesOfKind(ctx.file.root, 'from_import').some((imp) => {
-    const names = childByField(imp, 'names');
-    const list = names?.type === 'import_list' ? names : nodesOfKind(imp, 'import_list')[0];
-    return list !== undefined && namedChildren(list).some((id) => text(ctx, id) === name);
+  const imported = memo(importedNames, ctx.file.root, () => {
+    const out = new Set<string>();
+    for (const imp of indexOf(ctx).ofKind('from_import')) {
+      const names = childByField(imp, 'names');
+      const list = names?.type === 'import_list' ? names : descendants(imp, (n) => n.type === 'import_list')[0];
+      for (const id of list ? namedChildren(list) : []) out.add(text(ctx, id));
+    }
+    return out;
   });
+  return imported.has(text(ctx, object));
 };
 
-/** Formatter-damage inputs: multi-line parenthesised import lists; pub type aliases. */
+/** Formatter-damage inputs: multi-line parenthesised import lists; pub type aliases; `-> do` arms. */
 const formatterInput: DetectionPredicate = (node, ctx) => {
-  if (node.type === 'type_alias') return true;
-  const t = text(ctx, node);
-  return t.includes('(') && t.includes('\n');
+  if (node.type === 'type_alias' || node.type === 'arm') return true;
+  return text(ctx, node).includes('(') && spansLines(ctx, node);
 };
 
-const multiLine: DetectionPredicate = (node, ctx) => text(ctx, node).includes('\n');
+const multiLine: DetectionPredicate = (node, ctx) => spansLines(ctx, node);
 
 /** The predicates, by gap key. Gaps not listed here report every query capture as is. */
 export const GAP_PREDICATES: Readonly<Record<string, GapPredicates>> = {
@@ -567,4 +793,6 @@ export const GAP_PREDICATES: Readonly<Record<string, GapPredicates>> = {
   'forward-reference': { risky: calleeDefinedLater },
   'cross-module-from-json': { risky: receiverImported },
   'formatter-damage': { risky: formatterInput },
+  // The captured closure_clause has a parameter with no `:: Type` (queries cannot negate a field).
+  'iter-closure-param': { risky: (node) => parametersOf(node).some(isUntypedNameParameter) },
 };

@@ -1,11 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LineIndex, parseFile, parseProject, parseSource, query, type MeshNode, type ParsedFile } from '../syntax/index.js';
+import { LineIndex, parseFile, parseProject, parseSource, type MeshNode, type ParsedFile } from '../syntax/index.js';
 import { ExitCode, UserError, type KnownGap } from '../types/index.js';
 import { GAP_CATALOG } from './catalog.js';
 import { GAP_PREDICATES, type DetectionPredicate, type ScanContext } from './predicates.js';
+import { captureNodes } from './pattern.js';
 import { mayMatch } from './queries.js';
-import { nodesOfKind } from './tree.js';
+import { treeIndex } from './tree.js';
 
 /** One place in a Mesh file that matches a known gap's risky shape or a known workaround. */
 export interface GapFinding {
@@ -69,11 +70,15 @@ function firstSentence(text: string): string {
   return (match?.[1] ?? text).replace(/\.$/, '');
 }
 
-/** Runs every active gap's detection over one parsed file (pure apart from the tree-sitter query). */
+/**
+ * Runs every active gap's detection over one parsed file. Pure; linear in the file's size and
+ * independent of its nesting depth (see pattern.ts and tree.ts).
+ */
 export function scanParsed(file: ParsedFile, options: ScanOptions = {}, project: readonly ParsedFile[] = [file]): GapFinding[] {
   const context: ScanContext = { file, project };
-  const lines = new LineIndex(file.source);
-  const hasKind = (kind: string): boolean => nodesOfKind(file.root, kind).length > 0;
+  const lines = new Positions(file.source);
+  const index = treeIndex(file.root);
+  const hasKind = (kind: string): boolean => index.countOf(kind) > 0;
   const seen = new Set<string>();
   const findings: GapFinding[] = [];
   for (const gap of activeGaps(options)) {
@@ -82,9 +87,9 @@ export function scanParsed(file: ParsedFile, options: ScanOptions = {}, project:
       const pattern = gap.detection[kind];
       if (!pattern || (options.exhaustive !== true && !mayMatch(pattern, file.source, hasKind))) continue;
       const predicate: DetectionPredicate | undefined = GAP_PREDICATES[gap.key]?.[kind];
-      for (const capture of query(file, pattern)) {
-        if (capture.name !== CAPTURE[kind]) continue;
-        for (const node of reported(capture.node, predicate, context)) {
+      const message = kind === 'risky' ? riskyMessage(gap) : `known workaround for ${gap.key} (${gap.title})`;
+      for (const captured of captureNodes(index, file.source, pattern, CAPTURE[kind])) {
+        for (const node of reported(captured, predicate, context)) {
           const start = lines.position(node.start);
           const end = lines.position(node.end);
           const id = `${gap.key}|${kind}|${start.line}|${start.column}`;
@@ -98,13 +103,34 @@ export function scanParsed(file: ParsedFile, options: ScanOptions = {}, project:
             endColumn: end.column,
             gapKey: gap.key,
             kind,
-            message: kind === 'risky' ? riskyMessage(gap) : `known workaround for ${gap.key} (${gap.title})`,
+            message,
           });
         }
       }
     }
   }
   return sortFindings(findings);
+}
+
+/**
+ * LineIndex positions without counting a line through for every finding on it: a line
+ * without surrogate pairs has one column per code unit (a 200 kB one-line chain has
+ * thousands of findings on that line).
+ */
+class Positions {
+  private readonly lines: LineIndex;
+  private readonly plain: boolean;
+
+  constructor(source: string) {
+    this.lines = new LineIndex(source);
+    this.plain = !/[\ud800-\udbff]/.test(source);
+  }
+
+  position(index: number): { line: number; column: number } {
+    if (!this.plain) return this.lines.position(index);
+    const line = this.lines.lineOf(index);
+    return { line: line + 1, column: index - this.lines.lineStart(line) + 1 };
+  }
 }
 
 function reported(node: MeshNode, predicate: DetectionPredicate | undefined, context: ScanContext): readonly MeshNode[] {
@@ -142,7 +168,7 @@ function scanFiles(files: readonly ParsedFile[], options: ScanOptions): ScanResu
   };
 }
 
-/** Scans files and directories as the CLI receives them: a directory is a project. */
+/** Scans files and directories as the CLI receives them: a directory is a project (and must hold Mesh files). */
 export async function scanPaths(paths: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
   const results: ScanResult[] = [];
   for (const path of paths) {
@@ -152,8 +178,14 @@ export async function scanPaths(paths: readonly string[], options: ScanOptions =
     } catch {
       throw new UserError(`${path} does not exist`, ExitCode.INPUT, 'pass Mesh files (.mpl) or project directories');
     }
-    if (info.isDirectory()) results.push(await scanProject(path, options));
-    else results.push(scanFiles([await parseFile(path)], options));
+    if (info.isDirectory()) {
+      const result = await scanProject(path, options);
+      // Nothing to scan is unusable input, as for `parse`: not a clean bill of health.
+      if (result.files.length === 0) {
+        throw new UserError(`no .mpl or .mesh files under ${path}`, ExitCode.INPUT, 'dot-directories and *.test.mpl files are skipped; pass the directory that holds the Mesh sources');
+      }
+      results.push(result);
+    } else results.push(scanFiles([await parseFile(path)], options));
   }
   return {
     files: results.flatMap((r) => r.files),

@@ -39,6 +39,15 @@ export function decideOutcome(probe: ProbeVerdict, recorded: GapStatus, observed
   return { outcome: 'changed', detail: `fails differently: ${observed}` };
 }
 
+/**
+ * The same for an open journal bug re-checked from its stored repro (--all-bugs): there is
+ * no expected output for a repro, so "fixed" means it builds and runs clean.
+ */
+export function decideBugOutcome(repro: ProbeVerdict, observed: string): OutcomeDecision {
+  if (repro === 'fixed') return { outcome: 'fixed', detail: 'the stored repro builds and runs clean' };
+  return decideOutcome(repro, 'open', observed);
+}
+
 /** Outcomes that fail the gate. In non-strict mode a clean fix only warns. */
 export function isFailure(outcome: GateOutcome, strict: boolean): boolean {
   switch (outcome) {

@@ -17,6 +17,8 @@ export interface GateSummary {
   compiler: { path: string; version: string; dialect: string } | null;
   strict: boolean;
   results: GateResult[];
+  /** True when `--update` recorded this run's fixes and regressions in the journal. */
+  updated?: boolean;
 }
 
 export function countOutcomes(results: readonly GateResult[]): Record<GateOutcome, number> {
@@ -33,12 +35,18 @@ export function countOutcomes(results: readonly GateResult[]): Record<GateOutcom
   return counts;
 }
 
-/** The strict-mode message for a fixed gap, with the sites to unwind (or for a fixed bug). */
-export function fixedMessage(result: GateResult, version: string): string {
+/**
+ * The message for a fixed gap, with the sites to unwind (or for a fixed bug). `recorded`:
+ * `--update` has already written the fix to the journal, so the message says so instead of
+ * asking for it.
+ */
+export function fixedMessage(result: GateResult, version: string, recorded = false): string {
   if (result.suite === 'open-bugs') {
-    return `${result.key} is fixed in ${version}: its stored repro builds and runs clean; run with --update to mark it fixed`;
+    const next = recorded ? 'marked fixed in the journal' : 'run with --update to mark it fixed';
+    return `${result.key} is fixed in ${version}: its stored repro builds and runs clean; ${next}`;
   }
-  const head = `gap ${result.key} is fixed in ${version}: run with --update, and unwind the workarounds at:`;
+  const next = recorded ? 'recorded in the journal; now unwind the workarounds at:' : 'run with --update, and unwind the workarounds at:';
+  const head = `gap ${result.key} is fixed in ${version}: ${next}`;
   const sites = result.workaroundSites.length > 0 ? result.workaroundSites.map((s) => `  ${s}`) : ['  (no workaround sites found)'];
   return [head, ...sites].join('\n');
 }
@@ -69,7 +77,7 @@ export function renderJUnit(summary: GateSummary): string {
     );
     for (const r of suite.cases) {
       const open = `    <testcase classname="${suite.name}" name="${xml(`${r.key}: ${r.title}`)}" time="${seconds(r.ms)}"`;
-      const body = testcaseBody(r, summary.strict, version);
+      const body = testcaseBody(r, summary, version);
       lines.push(body ? `${open}>\n${body}\n    </testcase>` : `${open}/>`);
     }
     lines.push('  </testsuite>');
@@ -78,8 +86,9 @@ export function renderJUnit(summary: GateSummary): string {
   return lines.join('\n');
 }
 
-function testcaseBody(r: GateResult, strict: boolean, version: string): string {
-  const text = r.outcome === 'fixed' ? fixedMessage(r, version) : r.detail;
+function testcaseBody(r: GateResult, summary: GateSummary, version: string): string {
+  const strict = summary.strict;
+  const text = r.outcome === 'fixed' ? fixedMessage(r, version, summary.updated) : r.detail;
   if (r.outcome === 'skipped') return `      <skipped message="${xml(r.detail)}"/>`;
   if (r.outcome === 'error') return `      <error type="error" message="${xml(r.detail)}"/>`;
   if (isFailure(r.outcome, strict)) return `      <failure type="${r.outcome}" message="${xml(firstLine(text))}">${xml(text)}</failure>`;
@@ -148,6 +157,8 @@ export function renderMarkdown(summary: GateSummary): string {
   }
   const fixedBugs = summary.results.filter((r) => r.outcome === 'fixed' && r.suite === 'open-bugs');
   if (fixedBugs.length > 0) out.push('', `Fixed bugs (their stored repros build and run clean): ${fixedBugs.map((r) => `\`${r.key}\``).join(', ')}.`);
-  if (fixed.length + fixedBugs.length > 0) out.push('', 'Run `mesher-triage gate --update` to record the fixes in the journal.');
+  if (fixed.length + fixedBugs.length > 0) {
+    out.push('', summary.updated ? 'The fixes are recorded in the journal (`--update`).' : 'Run `mesher-triage gate --update` to record the fixes in the journal.');
+  }
   return `${out.join('\n')}\n`;
 }

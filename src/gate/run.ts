@@ -1,7 +1,7 @@
 import type { Probe, ProbeObservation } from '../gaps/index.js';
 import { judgeProbe } from '../gaps/index.js';
 import { ExitCode, UserError, type CompilerInfo, type GapStatus, type Stage } from '../types/index.js';
-import { decideOutcome, isFailure, type ProbeVerdict } from './outcome.js';
+import { decideBugOutcome, decideOutcome, isFailure, type ProbeVerdict } from './outcome.js';
 import type { GateResult, GateSummary } from './report.js';
 import { selectShard, type Shard } from './shard.js';
 
@@ -116,7 +116,7 @@ async function checkBug(bug: BugToCheck, deps: GateDeps): Promise<GateResult> {
   try {
     const run = await deps.runRepro(bug.files);
     const verdict = judgeRepro(bug.signature, run);
-    return { ...base, ...decideOutcome(verdict, 'open', describeRun(run.observation)), ms: run.ms };
+    return { ...base, ...decideBugOutcome(verdict, describeRun(run.observation)), ms: run.ms };
   } catch (err) {
     return { ...base, outcome: 'error', detail: errorText(err), ms: Date.now() - started };
   }

@@ -3,7 +3,7 @@ import { ExitCode, UserError, type KnownGap, type Verdict, type VerdictClass } f
 import { DEFAULT_LOCK_TIMEOUT_MS, immediateTransaction, journalError, type Db, type Statement } from './connection.js';
 import { contentHash, fingerprint } from './fingerprint.js';
 import * as gapStore from './gap-store.js';
-import { openDatabase } from './open.js';
+import { openDatabase, openDatabaseReadOnly } from './open.js';
 import { normalizeReproFiles, reproBytes, writeReproDir } from './repro-files.js';
 import { toBugSummary, toHistory, toOccurrence, type BugRow, type HistoryRow, type OccurrenceRow } from './rows.js';
 import { SCHEMA_VERSION } from './schema.js';
@@ -51,6 +51,24 @@ export function openJournal(path: string, options: OpenJournalOptions = {}): Jou
   const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   const { db, backupPath } = openDatabase(path, lockTimeoutMs, now, options.busyTimeoutMs);
   return new Journal(db, path, { lockTimeoutMs, now, reproRoot: options.reproRoot ?? join(dirname(path), 'repros'), backupPath });
+}
+
+/** What a journal opened for reading offers: no method that writes. */
+export type ReadOnlyJournal = Pick<
+  Journal,
+  'path' | 'reproRoot' | 'reproDir' | 'close' | 'findBug' | 'getBug' | 'listBugs' | 'stats' | 'exportAll' | 'listGaps' | 'gapEvents' | 'gapStatus'
+>;
+
+/**
+ * Opens an existing journal for reading only (read commands, and other commands that only
+ * look up gap statuses): never creates, migrates or writes the file, and works on a
+ * read-only file or folder. A missing file is UserError(JOURNAL), as are corrupt, foreign
+ * and newer ones. It shows the journal as stored: the gap catalog is seeded by write opens.
+ */
+export function openJournalReadOnly(path: string, options: Pick<OpenJournalOptions, 'now' | 'reproRoot'> = {}): ReadOnlyJournal {
+  const now = options.now ?? (() => new Date());
+  const db = openDatabaseReadOnly(path, now);
+  return new Journal(db, path, { lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS, now, reproRoot: options.reproRoot ?? join(dirname(path), 'repros') });
 }
 
 export class Journal {
@@ -205,9 +223,10 @@ export class Journal {
       const rows = this
         .stmt(
           `SELECT * FROM bugs WHERE (@status IS NULL OR status = @status) AND (@class IS NULL OR verdict_class = @class)
+             AND (@duplicateOf IS NULL OR duplicate_of = @duplicateOf)
            ORDER BY last_seen DESC, id DESC`,
         )
-        .all({ status: filter.status ?? null, class: filter.class ?? null }) as BugRow[];
+        .all({ status: filter.status ?? null, class: filter.class ?? null, duplicateOf: filter.duplicateOf ?? null }) as BugRow[];
       return rows.map(toBugSummary);
     });
   }

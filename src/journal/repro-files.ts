@@ -1,7 +1,8 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { ExitCode, UserError } from '../types/index.js';
 import type { ReproFiles } from './types.js';
+import { makeDirsSync } from '../fs/make-dirs.js';
 
 /** Normalizes repro files to a Map with safe relative POSIX paths (no absolute paths, no `..`). */
 export function normalizeReproFiles(files: ReproFiles): Map<string, string> {
@@ -40,10 +41,10 @@ export function writeReproDir(dir: string, files: ReadonlyMap<string, string>): 
   try {
     for (const [path, content] of files) {
       const target = join(staging, path);
-      mkdirSync(dirname(target), { recursive: true });
+      makeDirsSync(dirname(target));
       writeFileSync(target, content);
     }
-    mkdirSync(staging, { recursive: true });
+    makeDirsSync(staging);
     for (let attempt = 0; ; attempt++) {
       try {
         renameSync(dir, old);

@@ -6,18 +6,25 @@ export interface ParsedStatus {
   duplicateOf?: number;
 }
 
-const STATUS_HINT = `use one of: ${BUG_STATUSES.filter((s) => s !== 'duplicate').join(', ')}, duplicate-of:<id>`;
+/** The statuses a bug can be set to, as `--help` lists them (a duplicate needs the original's id). */
+export const SETTABLE_STATUSES: readonly string[] = [...BUG_STATUSES.filter((s) => s !== 'duplicate'), 'duplicate-of:<id>'];
+/** The statuses a list can be filtered by: plain `duplicate` means a duplicate of any bug. */
+export const FILTER_STATUSES: readonly string[] = [...BUG_STATUSES, 'duplicate-of:<id>'];
 
-/** Parses a status as typed by a user: `fixed`, `duplicate-of:12`, `duplicate-of=12`, `duplicate-of 12`. */
-export function parseStatus(text: string): ParsedStatus {
+/**
+ * Parses a status as typed by a user: `fixed`, `duplicate-of:12`, `duplicate-of=12`,
+ * `duplicate-of 12`. With `filter`, a bare `duplicate` is accepted (any duplicate).
+ */
+export function parseStatus(text: string, options: { filter?: boolean } = {}): ParsedStatus {
   const trimmed = text.trim().toLowerCase();
   const duplicate = /^duplicate(?:-of)?(?:[:= ]\s*#?(\d+))?$/.exec(trimmed);
   if (duplicate) {
-    if (!duplicate[1]) throw usageError(`status '${text}' needs the id of the original bug`, 'write it as duplicate-of:<id>');
-    return { status: 'duplicate', duplicateOf: Number(duplicate[1]) };
+    if (duplicate[1]) return { status: 'duplicate', duplicateOf: Number(duplicate[1]) };
+    if (options.filter) return { status: 'duplicate' };
+    throw usageError(`status '${text}' needs the id of the original bug`, 'write it as duplicate-of:<id>');
   }
   if ((BUG_STATUSES as readonly string[]).includes(trimmed)) return { status: trimmed as BugStatus };
-  throw usageError(`unknown status '${text}'`, STATUS_HINT);
+  throw usageError(`unknown status '${text}'`, `use one of: ${(options.filter ? FILTER_STATUSES : SETTABLE_STATUSES).join(', ')}`);
 }
 
 export function isBugStatus(text: string): text is BugStatus {

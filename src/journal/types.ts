@@ -89,6 +89,8 @@ export interface BugDetail extends BugSummary {
 
 export interface BugFilter {
   status?: BugStatus;
+  /** With status 'duplicate': only duplicates of this bug. */
+  duplicateOf?: number;
   class?: VerdictClass;
 }
 

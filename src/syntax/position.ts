@@ -20,6 +20,11 @@ export class LineIndex {
     return lo;
   }
 
+  /** String index where a 0-based line starts. */
+  lineStart(line: number): number {
+    return this.starts[line] ?? this.source.length;
+  }
+
   /** 1-based line and column; the column counts code points, as meshc's diagnostics do. */
   position(index: number): { line: number; column: number } {
     const line = this.lineOf(index);

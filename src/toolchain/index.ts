@@ -16,3 +16,4 @@ export { runBinary, memoryLimitSupported } from './run-binary.js';
 export { observe } from './observe.js';
 export { defaultPool, setDefaultPoolSize } from './pool.js';
 export { runProcess, ProcessPool, killAllProcesses, type ProcessOptions, type ProcessRecord } from './process.js';
+export { startServer, type ServerOptions, type ServerProcess, type ServerExit } from './server-process.js';

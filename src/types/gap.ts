@@ -3,6 +3,16 @@ import type { Stage } from './run.js';
 /** Status of a known gap in one compiler dialect. */
 export type GapStatus = 'open' | 'fixed' | 'not-applicable';
 
+/** How a gap's status in one dialect was measured with a real meshc built from that snapshot. */
+export interface GapVerification {
+  /** Upstream commit the compiler was built from, e.g. 'c8728bd2'. */
+  snapshot: string;
+  /** Day of the run, YYYY-MM-DD. */
+  date: string;
+  /** What the probe did there (or why it cannot run there), in one sentence. */
+  evidence: string;
+}
+
 /**
  * One known compiler gap or runtime design limit, as data. Defined in src/gaps/,
  * seeded into the journal, matched by classify/, re-checked by the gate.
@@ -22,6 +32,8 @@ export interface KnownGap {
   status: { february: GapStatus; april: GapStatus };
   /** Version or snapshot where fixed, when known. */
   fixedIn?: string;
+  /** Compiler gaps: per dialect, the real compiler run that the status above comes from. */
+  verified?: { february?: GapVerification; april?: GapVerification };
   /** Tree-sitter queries over tree-sitter-mesh: the risky shape and known workaround sites. */
   detection: { risky?: string; workaround?: string };
   /** Compiler gaps: path of the probe program, relative to the repo root. */

@@ -62,4 +62,6 @@ export interface Verdict {
   reasons: string[];
   /** Known-gap key when class is 'known-gap'. */
   gapKey?: string;
+  /** class 'compiler' only: a known gap whose message matched but whose shape the program lacks. */
+  resemblesGap?: string;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,9 +35,9 @@ describe('mesher-triage classify (fake-meshc test double)', () => {
     ['llvm-verify', 'main.mpl', 'llvm-verify', 'compiler', ['opt-level']],
     ['link-failure', 'main.mpl', 'link', 'compiler', ['opt-level']],
     ['runtime-segfault', 'main.mpl', 'runtime-crash', 'compiler', ['opt-level']],
-    ['opt-level-differential', 'main.mpl', 'ok', 'compiler', ['opt-level']],
-    ['multi-module', '.', 'compiler-crash', 'compiler', ['opt-level', 'flatten']],
-    ['project-only', '.', 'typecheck', 'compiler', ['flatten']],
+    ['opt-level-differential', 'main.mpl', 'runtime-crash', 'known-gap', ['opt-level']],
+    ['multi-module', '.', 'compiler-crash', 'known-gap', ['opt-level', 'flatten']],
+    ['project-only', '.', 'runtime-crash', 'compiler', ['opt-level', 'flatten']],
     ['app-panic', 'main.mpl', 'runtime-panic', 'app', ['opt-level']],
     ['app-type-error', 'main.mpl', 'typecheck', 'app', []],
     ['known-gap', 'main.mpl', 'llvm-verify', 'known-gap', ['opt-level']],
@@ -76,19 +76,20 @@ describe('mesher-triage classify (fake-meshc test double)', () => {
   }, 120_000);
 
   it('reads meshc --json diagnostics (--meshc-json) to the same symptom as --no-color text', async () => {
-    const meshc = await makeFakeMeshc(JSON.parse(readFileSync(rulesOf('project-only'), 'utf8')) as FakeMeshcRules);
+    const meshc = await makeFakeMeshc(JSON.parse(readFileSync(rulesOf('app-type-error'), 'utf8')) as FakeMeshcRules);
     try {
-      const target = join(SCENARIOS, 'project-only');
+      const target = join(SCENARIOS, 'app-type-error/main.mpl');
       const human = JSON.parse((await runCli(['classify', target, '--meshc', meshc.path, '--json'])).stdout) as ClassifyJson;
       const json = JSON.parse((await runCli(['classify', target, '--meshc', meshc.path, '--json', '--meshc-json'])).stdout) as ClassifyJson;
       const calls = await meshc.invocations();
       expect(calls.some((c) => c.argv.includes('--no-color'))).toBe(true);
       expect(calls.some((c) => c.argv.includes('--json'))).toBe(true);
-      expect(human.symptom.code).toBe('E0009');
-      expect(json.symptom.code).toBe('E0009');
+      expect(human.symptom.code).toBe('E0001');
+      expect(json.symptom.code).toBe('E0001');
       expect(json.symptom.stage).toBe('typecheck');
       // The JSON `message` wording differs from the ariadne headline (see docs/classify.md).
-      expect(json.symptom.signature).toBe('typecheck|E0009|unknown field `w` on type `Rect`');
+      expect(human.symptom.signature).toBe('typecheck|E0001|expected String, found Int');
+      expect(json.symptom.signature).toBe('typecheck|E0001|type mismatch: expected `String`, found `Int`');
       expect(json.verdict.class).toBe(human.verdict.class);
     } finally {
       await meshc.cleanup();
@@ -96,11 +97,9 @@ describe('mesher-triage classify (fake-meshc test double)', () => {
   }, 60_000);
 
   it('wrong output with no differential evidence is undetermined, said plainly', async () => {
-    const expected = join(work, 'expected.txt');
-    writeFileSync(expected, 'parity check\nparity check\neven\n');
-    writeFileSync(join(work, 'none.json'), '{}');
-    const again = await runCli(['classify', join(SCENARIOS, 'opt-level-differential/main.mpl'), '--meshc', FAKE, '--expect-output', expected, '--json'], {
-      FAKE_MESHC_RULES: join(work, 'none.json'),
+    const dir = join(SCENARIOS, 'wrong-output');
+    const again = await runCli(['classify', join(dir, 'main.mpl'), '--meshc', FAKE, '--expect-output', join(dir, 'expected-output.txt'), '--json'], {
+      FAKE_MESHC_RULES: rulesOf('wrong-output'),
     });
     expect(again.code).toBe(1);
     const report = JSON.parse(again.stdout) as ClassifyJson;
@@ -139,4 +138,39 @@ describe('mesher-triage classify (fake-meshc test double)', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/does not exist/);
   });
+
+  it('a folder without main.mpl, or with no Mesh files, is an input error (exit 3) found before meshc runs', async () => {
+    const library = join(work, 'library');
+    mkdirSync(join(library, 'util'), { recursive: true });
+    writeFileSync(join(library, 'util/math.mpl'), 'pub fn triple(n :: Int) -> Int do\n  n * 3\nend\n');
+    const empty = join(work, 'empty');
+    mkdirSync(empty);
+    const meshc = await makeFakeMeshc({ rules: [] });
+    try {
+      const noMain = await runCli(['classify', library, '--meshc', meshc.path]);
+      expect(noMain.code, noMain.stderr).toBe(3);
+      expect(noMain.stderr).toMatch(/^error: .*library has no main\.mpl/m);
+      expect(noMain.stderr).toMatch(/^hint: pass the project folder that holds main\.mpl/m);
+      const nothing = await runCli(['classify', empty, '--meshc', meshc.path]);
+      expect(nothing.code, nothing.stderr).toBe(3);
+      expect(nothing.stderr).toMatch(/holds no Mesh files/);
+      expect(await meshc.invocations()).toEqual([]);
+    } finally {
+      await meshc.cleanup();
+    }
+  });
+
+  it('takes its timeouts in seconds, fractions allowed, and says so in --help', async () => {
+    const rules = join(work, 'run-hangs.json');
+    writeFileSync(rules, JSON.stringify({ rules: [{ then: { run: { hang: true } } }] }));
+    const r = await runCli(['classify', join(SCENARIOS, 'app-panic/main.mpl'), '--meshc', FAKE, '--timeout', '30', '--run-timeout', '0.5', '--json'], { FAKE_MESHC_RULES: rules });
+    expect(r.code, r.stderr).toBe(1);
+    expect((JSON.parse(r.stdout) as ClassifyJson).symptom.stage).toBe('hang');
+    const help = await runCli(['classify', '--help']);
+    expect(help.stdout).toMatch(/--timeout <seconds>\s+build timeout in seconds/);
+    expect(help.stdout).toMatch(/--run-timeout <seconds>\s+program run timeout in seconds/);
+    const repro = await runCli(['repro', '--help']);
+    expect(repro.stdout).toMatch(/--timeout <seconds>\s+build timeout in seconds/);
+    expect(repro.stdout).toMatch(/--run-timeout <seconds>\s+program run timeout in seconds/);
+  }, 60_000);
 });

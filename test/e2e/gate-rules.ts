@@ -4,8 +4,8 @@
  * the probe's own `# gap: <key>` header line and produces either its `# open:` symptom
  * (with text made from the open pattern) or its `# fixed-output`.
  */
-import type { Probe } from '../../src/gaps/index.js';
-import type { FakeRule } from '../support/fake-meshc.js';
+import { GAP_CATALOG, type Probe } from '../../src/gaps/index.js';
+import type { FakeMeshcRules, FakeRule } from '../support/fake-meshc.js';
 
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -104,4 +104,24 @@ export function changedRule(probe: Probe): FakeRule {
     ? { build: { kind: 'panic', message: 'gate e2e: a compiler crash this probe does not expect' } }
     : { build: { kind: 'error', message: 'gate e2e: a codegen error this probe does not expect' } };
   return { name: `${probe.key}:changed`, when: whenProbe(probe), then };
+}
+
+/**
+ * Rules for a double that behaves as the catalog records for one dialect: every open gap's
+ * probe fails as its `# open:` line says, every fixed one prints its `# fixed-output`
+ * (not-applicable probes get no rule). `overrides` change single probes.
+ */
+export function catalogRules(
+  dialect: 'february' | 'april',
+  probes: readonly Probe[],
+  overrides: Record<string, (p: Probe) => FakeRule> = {},
+  version = '0.1.0',
+): FakeMeshcRules {
+  const rules: FakeRule[] = [];
+  for (const probe of probes) {
+    const status = GAP_CATALOG.find((g) => g.key === probe.key)?.status[dialect];
+    const make = overrides[probe.key] ?? (status === 'open' ? openRule : status === 'fixed' ? fixedRule : undefined);
+    if (make) rules.push(make(probe));
+  }
+  return { dialect, version, rules };
 }

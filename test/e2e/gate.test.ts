@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -8,8 +8,8 @@ import { GAP_CATALOG, loadProbe, type Probe } from '../../src/gaps/index.js';
 import { selectShard } from '../../src/gate/shard.js';
 import type { KnownGap } from '../../src/types/index.js';
 import { makeFakeMeshc, type FakeMeshc, type FakeRule } from '../support/fake-meshc.js';
-import { changedRule, fixedRule, openRule, sampleFor } from './gate-rules.js';
-import { runCli } from '../support/cli.js';
+import { catalogRules, changedRule, fixedRule, openRule, sampleFor } from './gate-rules.js';
+import { FAKE_MESHC, NOBODY, RUNNING_AS_ROOT, runCli, unprivilegedTempDir } from '../support/cli.js';
 
 // Spawns bin/ (needs `npx tsc -p .` first, as `npm test` does). meshc is fake-meshc, the
 // TEST DOUBLE (docs/fake-meshc.md), with rules made from the probes themselves.
@@ -40,6 +40,7 @@ function cli(args: string[], env: Record<string, string | undefined> = {}): Prom
 interface JsonResult {
   key: string;
   outcome: string;
+  detail: string;
   suite: string;
   failed: boolean;
   workaroundSites: string[];
@@ -60,20 +61,9 @@ const gapOf = (key: string): KnownGap => GAP_CATALOG.find((g) => g.key === key)!
  * (open → its `# open:` symptom, fixed → its `# fixed-output`), except the overrides.
  */
 async function fakeFor(dialect: 'february' | 'april', overrides: Record<string, (p: Probe) => FakeRule> = {}, version = '0.1.0'): Promise<string> {
-  const rules: FakeRule[] = [];
-  for (const probe of probes) {
-    const status = gapOf(probe.key).status[dialect];
-    const make = overrides[probe.key] ?? (status === 'open' ? openRule : status === 'fixed' ? fixedRule : undefined);
-    if (make) rules.push(make(probe));
-  }
-  const fake = await makeFakeMeshc({ dialect, version, rules });
+  const fake = await makeFakeMeshc(catalogRules(dialect, probes, overrides, version));
   fakes.push(fake);
-  // fake-meshc does not simulate `meshc fmt`: this shim (part of the test double) formats by
-  // leaving the files as they are, so fmt-then-build probes reach the build.
-  const shim = join(fake.dir, 'meshc-with-fmt');
-  writeFileSync(shim, `#!/bin/sh\nif [ "$1" = fmt ]; then echo "Formatted 1 file(s)" >&2; exit 0; fi\nexec '${fake.path}' "$@"\n`);
-  chmodSync(shim, 0o755);
-  return shim;
+  return fake.path;
 }
 
 const journalIn = (name: string): string => join(work, name, 'journal.db');
@@ -178,13 +168,15 @@ describe('mesher-triage gate (April double that fixes some open gaps)', () => {
     expect(run.code, run.stderr).toBe(1);
     const fixedLines = run.stdout.split('\n').filter((l) => /^✗ fixed /.test(l));
     expect(fixedLines.map((l) => l.split(/\s+/)[2]).sort()).toEqual([...APRIL_FIXES].sort());
-    const message = `gap middleware-untyped-param is fixed in ${APRIL_VERSION}: run with --update, and unwind the workarounds at:`;
+    // --update has recorded the fixes: the message says so rather than asking for --update.
+    const message = `gap middleware-untyped-param is fixed in ${APRIL_VERSION}: recorded in the journal; now unwind the workarounds at:`;
     const lines = run.stdout.split('\n');
     const at = lines.indexOf(message);
     expect(at, run.stdout).toBeGreaterThan(-1);
     expect(lines[at + 1]).toBe(`  ${APP}/main.mpl:5:10`);
     expect(lines[at + 2]).toBe(`  ${APP}/main.mpl:10:10`);
-    expect(run.stdout).toContain(`gap nested-and is fixed in ${APRIL_VERSION}: run with --update, and unwind the workarounds at:\n  (no workaround sites found)`);
+    expect(run.stdout).toContain(`gap nested-and is fixed in ${APRIL_VERSION}: recorded in the journal; now unwind the workarounds at:\n  (no workaround sites found)`);
+    expect(run.stdout).not.toContain('run with --update');
     for (const key of APRIL_FIXES) expect(run.stdout).toContain(`  gap-fixed ${key} (${APRIL_VERSION})`);
   });
 
@@ -197,22 +189,24 @@ describe('mesher-triage gate (April double that fixes some open gaps)', () => {
     expect(failed.map((c) => c.name.split(':')[0]).sort()).toEqual([...APRIL_FIXES].sort());
   });
 
-  it('the Markdown names the workaround sites', () => {
+  it('the Markdown names the workaround sites, and says the fixes are recorded', () => {
     const md = readFileSync(join(work, 'april/gate.md'), 'utf8');
     expect(md).toContain(`${APRIL_FIXES.length} need attention`);
+    expect(md).toContain('The fixes are recorded in the journal');
+    expect(md).not.toContain('Run `mesher-triage gate --update`');
     expect(md).toContain('### `middleware-untyped-param` is fixed: unwind the workarounds');
     expect(md).toContain(`- \`${APP}/main.mpl:5:10\``);
     expect(md).toContain(`- \`${APP}/main.mpl:10:10\``);
   });
 
-  it('--no-strict only warns: exit 0', async () => {
+  it('--no-strict only warns: exit 0; without --update the warning asks for it', async () => {
     // Only the shard holding a fix, to keep the suite fast.
     const index = [1, 2, 3].find((i) => selectShard(probes.map((p) => p.key), (k) => k, { index: i, count: 3 }).includes(APRIL_FIXES[0]!))!;
-    const lenient = await cli(['gate', '--meshc', april, '--journal', journalIn('april-lenient'), '--jobs', '2', '--shard', `${index}/3`, '--no-strict', '--json']);
+    const lenient = await cli(['gate', '--meshc', april, '--journal', journalIn('april-lenient'), '--jobs', '2', '--shard', `${index}/3`, '--no-strict']);
     expect(lenient.code, lenient.stderr).toBe(0);
-    const report = JSON.parse(lenient.stdout) as JsonReport;
-    expect(outcomes(report)[APRIL_FIXES[0]!]).toBe('fixed');
-    expect(report.results.filter((r) => r.failed)).toEqual([]);
+    expect(lenient.stdout).toMatch(new RegExp(`^! fixed {2,}${APRIL_FIXES[0]} {2,}builds and prints the expected output$`, 'm'));
+    expect(lenient.stdout).toContain(`warning: gap ${APRIL_FIXES[0]} is fixed in ${APRIL_VERSION}: run with --update, and unwind the workarounds at:`);
+    expect(lenient.stdout).toMatch(/^gate passed/m);
   });
 
   it('--update recorded the fixes with the compiler version and date; the next run passes', async () => {
@@ -293,6 +287,75 @@ describe('mesher-triage gate --shard (February double with a regression and a ch
   });
 });
 
+describe('the shipped rules and the documented example (docs/gate.md)', () => {
+  const SHIPPED = join(ROOT, 'test/support/fake-meshc-rules/gate-february.json');
+
+  it('the shipped rules file is the catalog\'s February behaviour (regenerate with `npx vitest run test/e2e/gate.test.ts -u`)', async () => {
+    await expect(`${JSON.stringify(catalogRules('february', probes), null, 2)}\n`).toMatchFileSnapshot(SHIPPED);
+  });
+
+  it('runs exactly as documented, from the repository root with a relative rules path, and passes', async () => {
+    const doc = readFileSync(join(ROOT, 'docs/gate.md'), 'utf8');
+    const documented = /^FAKE_MESHC_RULES=(\S+) node bin\/mesher-triage\.js (gate .+)$/m.exec(doc);
+    expect(documented, 'docs/gate.md shows the fake-meshc example').not.toBeNull();
+    const [, rules, command] = documented!;
+    // As typed in a shell at the repository root (which sets PWD); the journal goes to a temp folder.
+    const run = await runCli(command!.split(' '), {
+      cwd: ROOT,
+      env: { FAKE_MESHC_RULES: rules, PWD: ROOT, MESHER_TRIAGE_JOURNAL: journalIn('documented'), MESHC: undefined, FORCE_COLOR: '0' },
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^gate passed \(/m);
+    // Columns stay apart whatever the widths: `still-fixed` is the widest outcome.
+    expect(run.stdout).toMatch(/^ {2}still-fixed {2,}list-find-case {2,}prints the expected output$/m);
+    expect(run.stdout).toMatch(/^ {2}skipped {6,}formatter-damage {2,}gap does not apply/m);
+  });
+
+  it('a rules file that is not there is named, with the fix, not taken for a compiler failure', async () => {
+    const run = await runCli(['gate', '--meshc', 'test/support/fake-meshc', '--journal', journalIn('no-rules')], {
+      cwd: ROOT,
+      env: { FAKE_MESHC_RULES: 'test/support/fake-meshc-rules/no-such.json', PWD: ROOT, MESHC: undefined },
+    });
+    expect(run.code, run.stderr).toBe(5);
+    expect(run.stderr).toContain('FAKE_MESHC_RULES=test/support/fake-meshc-rules/no-such.json is not a file: give an absolute path');
+  });
+});
+
+describe('mesher-triage gate report files that cannot be written (as an unprivileged user)', () => {
+  it('prints the table and the verdict first, then reports the file with exit 3 and a hint', async () => {
+    const dir = await unprivilegedTempDir('gate-ro-');
+    const locked = join(dir, 'locked');
+    mkdirSync(locked);
+    if (RUNNING_AS_ROOT) chownSync(locked, NOBODY.uid, NOBODY.gid);
+    chmodSync(locked, 0o555);
+    const rules = join(ROOT, 'test/support/fake-meshc-rules/gate-february.json');
+    try {
+      for (const flag of ['--junit', '--markdown']) {
+        const run = await runCli(['gate', '--meshc', FAKE_MESHC, '--journal', join(dir, 'journal.db'), '--shard', '1/20', flag, join(locked, 'report')], {
+          cwd: dir,
+          unprivileged: true,
+          env: { FAKE_MESHC_RULES: rules, MESHC: undefined, MESHER_TRIAGE_JOURNAL: undefined },
+        });
+        expect(run.code, run.stderr).toBe(3);
+        expect(run.stdout).toMatch(/^gate passed \(/m);
+        expect(run.stderr).toContain(`error: cannot write the ${flag} report: ${join(locked, 'report')}: permission denied`);
+        expect(run.stderr).toMatch(/^hint: the gate's result is printed above/m);
+        expect(run.stderr).not.toMatch(/internal error|\n\s+at /);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('mesher-triage gate --help', () => {
+  it('gives the timeouts in seconds, with the unit in the help', async () => {
+    const run = await cli(['gate', '--help']);
+    expect(run.stdout).toMatch(/--build-timeout <seconds>\s+per-build timeout, in seconds/);
+    expect(run.stdout).toMatch(/--run-timeout <seconds>\s+per-run timeout, in seconds/);
+  });
+});
+
 describe('mesher-triage gate setup and usage errors', () => {
   it('a missing compiler is a setup error (exit 5), reported in the JUnit file too', async () => {
     const run = await cli(['gate', '--meshc', join(work, 'no-such-meshc'), '--journal', journalIn('missing'), '--junit', 'missing/gate.xml']);
@@ -363,14 +426,20 @@ describe('mesher-triage gate --all-bugs (open compiler bugs re-checked from thei
     const shardOf = (key: string): number => [...Array(count).keys()].map((i) => i + 1).find((i) => selectShard(keys, (k) => k, { index: i, count }).includes(key))!;
     const shardsToRun = [...new Set(ids.map((id) => shardOf(`bug-${id}`)))];
     const seen: Record<string, string> = {};
+    const details: Record<string, string> = {};
     for (const index of shardsToRun) {
       // No gap rules: the gap probes in these shards fail the gate too, so only the bug rows are asserted.
       const run = await cli(['gate', '--meshc', meshc, '--journal', journal, '--jobs', '2', '--all-bugs', '--shard', `${index}/${count}`, '--json']);
       const report = JSON.parse(run.stdout) as JsonReport;
       expect(run.code, run.stderr).toBe(1);
-      for (const r of report.results.filter((r) => r.suite === 'open-bugs')) seen[r.key] = r.outcome;
+      for (const r of report.results.filter((r) => r.suite === 'open-bugs')) {
+        seen[r.key] = r.outcome;
+        details[r.key] = r.detail;
+      }
     }
     expect(seen).toEqual(Object.fromEntries(BUGS.map((b, i) => [`bug-${ids[i]}`, b.now])));
+    // A repro has no expected output to print: its row says what was checked.
+    expect(details[`bug-${ids[1]}`]).toBe('the stored repro builds and runs clean');
     // Shards are computed from the same journal state (as parallel CI jobs see it), so record afterwards.
     const update = await cli(['gate', '--meshc', meshc, '--journal', journal, '--jobs', '2', '--all-bugs', '--update', '--shard', `${shardOf(`bug-${ids[1]}`)}/${count}`, '--json']);
     expect((JSON.parse(update.stdout) as { updates: unknown[] }).updates).toContainEqual({ kind: 'bug-fixed', key: `bug-${ids[1]}` });

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOBODY, RUNNING_AS_ROOT, runCli, unprivilegedTempDir } from '../support/cli.js';
 
 // Spawns bin/ (needs `npx tsc -p .` first, as `npm test` does).
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -153,6 +154,18 @@ describe('mesher-triage journal', () => {
     for (const r of [unknown, badStatus]) expect(r.stderr).not.toMatch(/\n\s+at /); // no stack traces
   });
 
+  it('a journal folder that can never be made (under /proc) fails at once with exit 6, not an endless mkdir', () => {
+    const r = spawnSync(process.execPath, [BIN, 'journal', '--journal', '/proc/no-such/j.db', 'add', 'loose.mpl'], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+      timeout: 30_000, // only so that a hang fails the test instead of blocking it
+    });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(6);
+    expect(r.stderr).toMatch(/cannot create the journal's folder/);
+  });
+
   it('refuses a foreign SQLite file with exit 6 and leaves it alone', () => {
     const path = join(work, 'foreign.db');
     const db = new Database(path);
@@ -181,5 +194,133 @@ describe('mesher-triage journal', () => {
     const bad = cli(['journal', '--journal', 'v.db', 'add', dir]);
     expect(bad.code).toBe(3);
     expect(bad.stderr).toMatch(/reduce.json symptom.stage must be one of/);
+  });
+});
+
+/** Runs as the unprivileged user (root ignores permissions), with no journal from the environment. */
+function asNobody(args: string[], cwd: string) {
+  return runCli(args, { unprivileged: true, cwd, env: { MESHER_TRIAGE_JOURNAL: undefined } });
+}
+
+/** Every entry under `dir` with its content: "nothing new appears and nothing changes". */
+function tree(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .map((e) => join(e.parentPath, e.name))
+    .sort()
+    .map((path) => `${path} ${statSync(path).isFile() ? readFileSync(path).toString('base64') : 'dir'}`);
+}
+
+function expectNoStack(stderr: string): void {
+  expect(stderr).not.toMatch(/\n\s+at /);
+  expect(stderr).not.toMatch(/internal error/);
+}
+
+describe('reading the journal needs no write access (as an unprivileged user)', () => {
+  let base: string;
+  beforeAll(async () => {
+    base = await unprivilegedTempDir('journal-ro-');
+    writeFileSync(join(base, 'loose.mpl'), 'fn main() do\n  println(1 + "a")\nend\n');
+    // A journal file the user cannot write, in a folder the user can write.
+    mkdirSync(join(base, 'rw'));
+    expect(cli(['journal', '--journal', join(base, 'rw', 'journal.db'), 'add', 'reduced']).code).toBe(0);
+    chmodSync(join(base, 'rw', 'journal.db'), 0o444);
+    if (RUNNING_AS_ROOT) chownSync(join(base, 'rw'), NOBODY.uid, NOBODY.gid);
+    // A journal in a folder the user cannot write.
+    mkdirSync(join(base, 'ro'));
+    expect(cli(['journal', '--journal', join(base, 'ro', 'journal.db'), 'add', 'reduced']).code).toBe(0);
+    chmodSync(join(base, 'ro'), 0o555);
+  });
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  for (const where of ['rw', 'ro']) {
+    it(`list, show, stats and export work on ${where === 'rw' ? 'a read-only journal file' : 'a journal in a read-only folder'}, and nothing new appears`, async () => {
+      const folder = join(base, where);
+      const before = tree(folder);
+      const j = ['journal', '--journal', join(folder, 'journal.db')];
+      const list = await asNobody([...j, 'list', '--json'], base);
+      expect(list.stderr).toBe('');
+      expect((JSON.parse(list.stdout) as Array<{ id: number }>).map((b) => b.id)).toEqual([1]);
+      const show = await asNobody([...j, 'show', '1', '--json'], base);
+      expect(show.code).toBe(0);
+      expect((JSON.parse(show.stdout) as { repro: Record<string, string> }).repro['main.mpl']).toBe(REPRO);
+      const stats = await asNobody([...j, 'stats', '--json'], base);
+      expect(stats.code).toBe(0);
+      expect(JSON.parse(stats.stdout)).toMatchObject({ bugs: 1, occurrences: 1 });
+      for (const format of ['json', 'md', 'html']) {
+        const exported = await asNobody([...j, 'export', '--format', format], base);
+        expect(exported.code).toBe(0);
+        expect(exported.stdout).toContain('Instruction does not dominate all uses!');
+      }
+      expect(tree(folder)).toEqual(before);
+    });
+  }
+
+  it('a read command on a missing journal exits 6 and creates nothing (a mistyped --journal)', async () => {
+    const before = tree(base);
+    for (const args of [['journal', '--journal', 'typo/journal.db', 'list'], ['journal', 'stats'], ['journal', 'show', '1'], ['journal', 'export', '--format', 'md']]) {
+      const r = await asNobody(args, base);
+      expect(r.code).toBe(6);
+      expect(r.stderr).toMatch(/^error: no journal at .*journal\.db\nhint: nothing has been recorded there yet/);
+      expect(r.stdout).toBe('');
+    }
+    expect(tree(base)).toEqual(before);
+  });
+
+  it('write commands that cannot write exit 6 with a hint, leaving no trace', async () => {
+    const before = tree(base);
+    // Default path in a read-only folder: the folder cannot be created.
+    const inRo = await asNobody(['journal', 'add', join(base, 'loose.mpl')], join(base, 'ro'));
+    expect(inRo.code).toBe(6);
+    expect(inRo.stderr).toMatch(/^error: cannot create the journal's folder .*\.mesher-triage: permission denied\nhint: /);
+    const sub = await asNobody(['journal', '--journal', join(base, 'ro', 'sub', 'new.db'), 'add', 'loose.mpl'], base);
+    expect(sub.code).toBe(6);
+    expect(sub.stderr).toMatch(/cannot create the journal's folder .*ro\/sub: permission denied\nhint: fix the permissions of .*, or choose another location/);
+    // An existing journal the user cannot write: refused before SQLite leaves -wal/-shm files of ours beside it.
+    for (const where of ['rw', 'ro']) {
+      const r = await asNobody(['journal', '--journal', join(base, where, 'journal.db'), 'update', '1', '--note', 'x'], base);
+      expect(r.code).toBe(6);
+      expect(r.stderr).toMatch(/^error: cannot write journal .*journal\.db: permission denied\nhint: /);
+      expectNoStack(r.stderr);
+    }
+    for (const r of [inRo, sub]) expectNoStack(r.stderr);
+    expect(tree(base)).toEqual(before);
+  });
+
+  it('list in a read-only folder with the default path is a clear error, not a stack trace', async () => {
+    const r = await asNobody(['journal', 'list'], join(base, 'ro'));
+    expect(r.code).toBe(6);
+    expect(r.stderr).toMatch(/^error: no journal at .*\.mesher-triage\/journal\.db\nhint: /);
+  });
+
+  it('export to a file that cannot be written exits 3 with a hint', async () => {
+    const r = await asNobody(['journal', '--journal', join(base, 'ro', 'journal.db'), 'export', '--format', 'md', '-o', join(base, 'ro', 'out.md')], base);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^error: cannot write .*out\.md: .*permission denied.*\nhint: /);
+    expect(existsSync(join(base, 'ro', 'out.md'))).toBe(false);
+  });
+});
+
+describe('options agree with --help', () => {
+  it('journal list accepts every status its --help offers, duplicate included', () => {
+    const help = cli(['journal', 'list', '--help']).stdout;
+    const offered = /--status <status>\s+only this status \(([^)]+)\)/.exec(help.replace(/\s+/g, ' '))![1]!.split(', ');
+    expect(offered).toContain('duplicate');
+    for (const status of offered) {
+      const r = cli(['journal', 'list', '--status', status.replace('<id>', '1'), '--json']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    }
+    const duplicates = JSON.parse(cli(['journal', 'list', '--status', 'duplicate', '--json']).stdout) as Array<{ id: number; duplicateOf: number }>;
+    expect(duplicates.map((b) => [b.id, b.duplicateOf])).toEqual([[2, 1]]);
+    expect(JSON.parse(cli(['journal', 'list', '--status', 'duplicate-of:2', '--json']).stdout)).toEqual([]);
+  });
+
+  it('every journal subcommand takes --json; export --json is the JSON export', () => {
+    for (const sub of ['list', 'show', 'add', 'update', 'stats', 'export']) expect(cli(['journal', sub, '--help']).stdout).toMatch(/--json/);
+    const viaJson = JSON.parse(cli(['journal', 'export', '--json']).stdout) as Record<string, unknown>;
+    const viaFormat = JSON.parse(cli(['journal', 'export', '--format', 'json']).stdout) as Record<string, unknown>;
+    expect({ ...viaJson, exportedAt: '' }).toEqual({ ...viaFormat, exportedAt: '' });
+    expect(cli(['journal', 'export', '--json', '--format', 'md']).code).toBe(2);
+    expect(cli(['journal', 'export']).code).toBe(2);
   });
 });

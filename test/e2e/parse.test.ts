@@ -57,8 +57,20 @@ describe('mesher-triage parse', () => {
 
   it('walks directories for .mpl and .mesh, skipping dot-directories and other files', () => {
     const r = cli(['parse', 'proj'], dir);
-    expect(r.stdout.split('\n').filter(Boolean).sort()).toEqual(['proj/api/router.mesh: ok', 'proj/main.mpl: ok']);
+    const lines = r.stdout.split('\n').filter(Boolean);
+    expect(lines.slice(0, -1).sort()).toEqual(['proj/api/router.mesh: ok', 'proj/main.mpl: ok']);
+    expect(lines.at(-1)).toMatch(/^parsed 2 files in \d+ ms: 2 ok$/);
     expect(r.code).toBe(0);
+  });
+
+  it('ends a run over several files with one summary line: files, errors, time', () => {
+    const r = cli(['parse', 'good.mpl', 'bad.mpl', 'empty.mpl', 'proj'], dir);
+    expect(r.code).toBe(3);
+    const last = r.stdout.trimEnd().split('\n').at(-1);
+    expect(last).toMatch(/^parsed 5 files in \d+(?: ms|\.\d s): 3 ok, 1 with syntax errors \(1 error\), 1 unreadable$/);
+    // Not for a single file (its own line says it all), nor with --quiet (errors only).
+    expect(cli(['parse', 'good.mpl'], dir).stdout).toBe('good.mpl: ok\n');
+    expect(cli(['parse', '--quiet', 'good.mpl', 'bad.mpl'], dir).stdout).not.toContain('parsed ');
   });
 
   it('--tree prints the S-expression', () => {

@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOBODY, RUNNING_AS_ROOT, runCli, unprivilegedTempDir } from '../support/cli.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/mesher-triage.js');
@@ -57,8 +58,15 @@ function file(name: string, text: string | Buffer): string {
   return path;
 }
 
-function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [BIN, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, MESHER_TRIAGE_ROOT: ROOT, CI: '1', TMPDIR: privateTmp } });
+function cli(args: string[], options: { timeoutMs?: number } = {}): { code: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: work,
+    encoding: 'utf8',
+    env: { ...process.env, MESHER_TRIAGE_ROOT: ROOT, CI: '1', TMPDIR: privateTmp },
+    // Only a guard against a hang (then the test fails instead of blocking the suite).
+    timeout: options.timeoutMs,
+    killSignal: 'SIGKILL',
+  });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -150,6 +158,7 @@ describe('mesher-triage reduce: bad input', () => {
     ['a binary file', () => file('bin.mpl', Buffer.from([0x66, 0x00, 0x6e, 0xff])), 3, /binary|NUL|UTF-8/i],
     ['a file that does not parse', () => file('bad.mpl', 'fn main( do\n'), 3, /does not parse/],
     ['a missing file', () => join(work, 'nope.mpl'), 3, /does not exist|not found|no such/i],
+    ['an empty folder', () => (mkdirSync(join(work, 'empty-dir'), { recursive: true }), join(work, 'empty-dir')), 3, /holds no Mesh files/],
   ])('rejects %s', (_name, make, code, pattern) => {
     const run = cli(['reduce', make(), '--test', './grep-test.sh', '--out', `out-bad-${code}-${Math.random()}`]);
     expect(run.code).toBe(code);
@@ -210,5 +219,80 @@ describe('mesher-triage reduce: bad input', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--force/);
     expect(readFileSync(join(work, 'foreign/notes.txt'), 'utf8')).toBe('mine');
+  });
+});
+
+describe('mesher-triage reduce: the output folder', () => {
+  it('an --out that cannot be written fails with exit 3 and a hint before any test run', async () => {
+    const dir = await unprivilegedTempDir('reduce-out-');
+    const input = join(dir, 'prog.mpl');
+    writeFileSync(input, PROGRAM);
+    const ran = join(dir, 'test-ran');
+    const test = join(dir, 'test.sh');
+    writeFileSync(test, `#!/bin/sh\ntouch '${ran}'\n${GREP_TEST.split('\n').slice(1).join('\n')}`, { mode: 0o755 });
+    // A read-only current folder (for the default ./reduced) and a read-only --out folder.
+    const readOnly = join(dir, 'read-only');
+    const locked = join(dir, 'locked');
+    for (const d of [readOnly, locked]) {
+      mkdirSync(d);
+      if (RUNNING_AS_ROOT) chownSync(d, NOBODY.uid, NOBODY.gid);
+      chmodSync(d, 0o555);
+    }
+    try {
+      for (const [cwd, extra, out] of [
+        [readOnly, [], join(readOnly, 'reduced')],
+        [dir, ['--out', locked], locked],
+      ] as const) {
+        const run = await runCli(['reduce', input, '--test', test, ...extra], { cwd, unprivileged: true, env: { CI: '1' } });
+        expect(run.code, run.stderr).toBe(3);
+        expect(run.stderr).toMatch(new RegExp(`^error: cannot write the output folder ${out}: .*permission denied`, 'm'));
+        expect(run.stderr).toMatch(/^hint: pick an --out folder you can create files in/m);
+        expect(run.stderr).not.toMatch(/internal error|\n\s+at /);
+      }
+      expect(existsSync(ran)).toBe(false);
+    } finally {
+      for (const d of [readOnly, locked]) chmodSync(d, 0o755);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.runIf(process.platform === 'linux')('an --out under /proc fails at once with exit 3 (no endless mkdir retry)', () => {
+    const input = file('prog.mpl', PROGRAM);
+    const run = cli(['reduce', input, '--test', './grep-test.sh', '--out', '/proc/mesher-triage-out'], { timeoutMs: 30_000 });
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.stderr).toMatch(/^error: cannot write the output folder \/proc\/mesher-triage-out/m);
+    expect(run.stderr).toMatch(/^hint: /m);
+  });
+
+  it('keeps the result elsewhere and exits 3 when --out stops being writable during the run', async () => {
+    const dir = await unprivilegedTempDir('reduce-lost-');
+    const input = join(dir, 'prog.mpl');
+    writeFileSync(input, PROGRAM);
+    const out = join(dir, 'out');
+    // The test locks --out on its first run, after reduce checked that it could write there.
+    const test = join(dir, 'lock-out.sh');
+    writeFileSync(test, `#!/bin/sh\nchmod 555 '${out}'\n${GREP_TEST.split('\n').slice(1).join('\n')}`, { mode: 0o755 });
+    let kept: string | undefined;
+    try {
+      const run = await runCli(['reduce', input, '--test', test, '--out', out, '--jobs', '1', '--json'], { cwd: dir, unprivileged: true, env: { CI: '1' } });
+      expect(run.code, run.stderr).toBe(3);
+      kept = (JSON.parse(run.stdout) as { output: string }).output;
+      expect(kept.startsWith(out)).toBe(false);
+      const reduced = readFileSync(kept, 'utf8');
+      expect(reduced).toContain('List.fold');
+      expect(reduced.length).toBeLessThan(PROGRAM.length / 3);
+      expect(run.stderr).toMatch(new RegExp(`^error: cannot write the output folder ${out}: .*permission denied`, 'm'));
+      expect(run.stderr).toContain(`hint: the result was saved in ${resolve(kept, '..')} instead`);
+    } finally {
+      chmodSync(out, 0o755);
+      rmSync(dir, { recursive: true, force: true });
+      if (kept) rmSync(resolve(kept, '..'), { recursive: true, force: true });
+    }
+  });
+
+  it('gives the unit of its time flags in --help', () => {
+    const run = cli(['reduce', '--help']);
+    expect(run.stdout).toMatch(/--timeout <seconds>\s+per-test timeout in seconds/);
+    expect(run.stdout).toMatch(/--time-limit <seconds>\s+stop after this many seconds/);
   });
 });

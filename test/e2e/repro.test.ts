@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFakeMeshc, type FakeMeshc, type FakeMeshcRules } from '../support/fake-meshc.js';
-import { runCli as runMesherTriage } from '../support/cli.js';
+import { runCli as runMesherTriage, unprivilegedTempDir } from '../support/cli.js';
 
 /**
  * `mesher-triage repro` end to end on every scenario of fixtures/mesh/scenarios/, against
@@ -48,15 +48,15 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { scenario: 'compiler-panic', input: 'main.mpl', stage: 'compiler-crash', verdict: 'compiler', firstReason: /^compiler crash/, keeps: 'let (' },
+  { scenario: 'compiler-panic', input: 'main.mpl', stage: 'compiler-crash', verdict: 'compiler', firstReason: /^compiler crash/, keeps: 'for ' },
   { scenario: 'llvm-verify', input: 'main.mpl', stage: 'llvm-verify', verdict: 'compiler', firstReason: /^failure after the front end accepted/, keeps: 'break' },
-  { scenario: 'link-failure', input: 'main.mpl', stage: 'link', verdict: 'compiler', firstReason: /^failure after the front end accepted.*link/, keeps: 'String.reverse(' },
-  { scenario: 'runtime-segfault', input: 'main.mpl', stage: 'runtime-crash', verdict: 'compiler', firstReason: /^runtime signal.*SIGSEGV/, keeps: 'List.map(' },
-  { scenario: 'opt-level-differential', input: 'main.mpl', stage: 'ok', verdict: 'compiler', firstReason: /^output differs between optimisation levels/, keeps: '% 2 == 0' },
-  { scenario: 'version-differential', input: 'main.mpl', stage: 'ok', verdict: 'compiler', firstReason: /^output differs between meshc versions/, keeps: 'String.slice(', baseline: true },
-  { scenario: 'multi-module', input: '.', stage: 'compiler-crash', verdict: 'compiler', firstReason: /^compiler crash/, keeps: 'List.zip(', files: (n) => n === 1, flattened: true },
-  { scenario: 'project-only', input: '.', stage: 'typecheck', verdict: 'compiler', firstReason: /module-system bug/, keeps: '.w', files: (n) => n >= 2, flattened: false },
-  { scenario: 'app-panic', input: 'main.mpl', stage: 'runtime-panic', verdict: 'app', firstReason: /no arm matches/, keeps: 'case' },
+  { scenario: 'link-failure', input: 'main.mpl', stage: 'link', verdict: 'compiler', firstReason: /^failure after the front end accepted.*link/, keeps: 'actor mesh_gc_collect' },
+  { scenario: 'runtime-segfault', input: 'main.mpl', stage: 'runtime-crash', verdict: 'compiler', firstReason: /^runtime signal.*SIGSEGV/, keeps: 'List.head(' },
+  { scenario: 'opt-level-differential', input: 'main.mpl', stage: 'runtime-crash', verdict: 'known-gap', firstReason: /^known gap 'loop-let-stack'/, keeps: 'let ', gapKey: 'loop-let-stack' },
+  { scenario: 'version-differential', input: 'main.mpl', stage: 'ok', verdict: 'compiler', firstReason: /^output differs between meshc versions/, keeps: 'List.head(', baseline: true },
+  { scenario: 'multi-module', input: '.', stage: 'compiler-crash', verdict: 'known-gap', firstReason: /^known gap 'collect-to-string'/, keeps: '.to_string()', files: (n) => n === 1, flattened: true, gapKey: 'collect-to-string' },
+  { scenario: 'project-only', input: '.', stage: 'runtime-crash', verdict: 'compiler', firstReason: /^runtime signal.*SIGSEGV/, keeps: 'actor worker(', files: (n) => n >= 2, flattened: false },
+  { scenario: 'app-panic', input: 'main.mpl', stage: 'runtime-panic', verdict: 'app', firstReason: /no arm matches/, keeps: '= fn ' },
   { scenario: 'app-type-error', input: 'main.mpl', stage: 'typecheck', verdict: 'app', firstReason: /type checker rejected.*E0001/, keeps: ':: Int = "' },
   { scenario: 'known-gap', input: 'main.mpl', stage: 'llvm-verify', verdict: 'known-gap', firstReason: /^known gap 'nested-and'/, keeps: '&&', gapKey: 'nested-and' },
 ];
@@ -123,15 +123,14 @@ describe('mesher-triage repro on the scenarios (fake-meshc test double)', () => 
   }, 120_000);
 
   it('reduces a wrong-output bug with --expect-output and keeps the wrong line', async () => {
-    const rules = join(work, 'wrong-output.json');
-    writeFileSync(rules, JSON.stringify({ rules: [{ when: { source: 'String\\.slice\\(' }, then: { run: { stdout: 'slice:\nhel\n' } } }] }));
-    const expected = join(work, 'expected.txt');
-    writeFileSync(expected, 'slice:\nhell\n');
-    const result = await runCli(['repro', join(SCENARIOS, 'version-differential/main.mpl'), '--meshc', FAKE, '--expect-output', expected, '--no-journal', '--json'], { FAKE_MESHC_RULES: rules });
+    const dir = join(SCENARIOS, 'wrong-output');
+    const result = await runCli(['repro', join(dir, 'main.mpl'), '--meshc', FAKE, '--expect-output', join(dir, 'expected-output.txt'), '--no-journal', '--json'], {
+      FAKE_MESHC_RULES: join(dir, 'fake-meshc.rules.json'),
+    });
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as ReproJson;
     expect(report.original.symptom.stage).toBe('wrong-output');
-    expect(report.repro['main.mpl']).toContain('String.slice(');
+    expect(report.repro['main.mpl']).toContain('List.find(');
     // No differential shows the compiler at fault: said plainly.
     expect(report.classification.verdict.class).toBe('undetermined');
     expect(report.classification.verdict.reasons[0]).toMatch(/no differential evidence/);
@@ -139,16 +138,107 @@ describe('mesher-triage repro on the scenarios (fake-meshc test double)', () => 
   }, 300_000);
 
   it('uses a custom --test script as the oracle (C-Reduce convention)', async () => {
-    const script = join(work, 'still-zips.sh');
-    writeFileSync(script, "#!/bin/sh\ngrep -rq --include='*.mpl' 'List.zip(' . || exit 1\n", { mode: 0o755 });
+    const script = join(work, 'still-to-string.sh');
+    writeFileSync(script, "#!/bin/sh\ngrep -rq --include='*.mpl' 'to_string()' . || exit 1\n", { mode: 0o755 });
     const result = await runCli(['repro', join(SCENARIOS, 'multi-module'), '--meshc', FAKE, '--test', script, '--no-journal', '--json'], {
       FAKE_MESHC_RULES: join(SCENARIOS, 'multi-module/fake-meshc.rules.json'),
     });
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as ReproJson;
     expect(report.oracle.kind).toBe('script');
-    expect(Object.values(report.repro).join('\n')).toContain('List.zip(');
+    expect(Object.values(report.repro).join('\n')).toContain('to_string()');
     expect(report.reduction.final.bytes).toBeLessThan(report.reduction.original.bytes);
     expect(readdirSync(tmpdir()).filter((d) => d.startsWith('mesher-triage-test-'))).toEqual([]);
   }, 300_000);
+});
+
+describe('mesher-triage repro: the output folder and the journal', () => {
+  const rulesOf = (scenario: string): string => join(SCENARIOS, scenario, 'fake-meshc.rules.json');
+
+  it('refuses an --out that overlaps the input or holds other files (exit 2), and reuses its own', async () => {
+    const project = join(work, 'own-input');
+    cpSync(join(SCENARIOS, 'compiler-panic'), project, { recursive: true });
+    const original = readFileSync(join(project, 'main.mpl'), 'utf8');
+    const env = { FAKE_MESHC_RULES: rulesOf('compiler-panic') };
+    const foreign = join(work, 'foreign-out');
+    mkdirSync(foreign);
+    writeFileSync(join(foreign, 'notes.txt'), 'mine');
+    for (const [input, out, message] of [
+      [project, project, /would overwrite the input/],
+      [project, join(project, 'sub'), /would overwrite the input/],
+      [join(project, 'main.mpl'), project, /would overwrite the input/],
+      [join(project, 'main.mpl'), foreign, /not empty.*--force|--force/s],
+    ] as const) {
+      const r = await runCli(['repro', input, '--meshc', FAKE, '--out', out, '--no-journal'], env);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe('');
+    }
+    expect(readFileSync(join(project, 'main.mpl'), 'utf8')).toBe(original);
+    expect(readdirSync(project).sort()).toEqual(['fake-meshc.rules.json', 'main.mpl']);
+    expect(readdirSync(foreign)).toEqual(['notes.txt']);
+
+    // A folder an earlier repro wrote (it holds repro.json) is written again; timeouts are
+    // seconds, fractions allowed.
+    const out = join(work, 'own-out');
+    mkdirSync(out);
+    writeFileSync(join(out, 'repro.json'), '{}');
+    writeFileSync(join(out, 'main.mpl'), 'fn main() do\nend\n');
+    const r = await runCli(['repro', join(project, 'main.mpl'), '--meshc', FAKE, '--out', out, '--no-journal', '--json', '--timeout', '30', '--run-timeout', '0.5'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as ReproJson;
+    expect(readFileSync(join(out, 'main.mpl'), 'utf8')).toBe(report.repro['main.mpl']);
+    expect(JSON.parse(readFileSync(join(out, 'repro.json'), 'utf8'))).toEqual(report);
+  }, 120_000);
+
+  it('prints a finished repro, then exits 6 with a hint when the journal cannot be written (read-only folder)', async () => {
+    const dir = await unprivilegedTempDir('repro-ro-');
+    chmodSync(dir, 0o555);
+    try {
+      const r = await runMesherTriage(['repro', join(SCENARIOS, 'compiler-panic/main.mpl'), '--meshc', FAKE], {
+        cwd: dir,
+        unprivileged: true,
+        env: { FAKE_MESHC_RULES: rulesOf('compiler-panic'), MESHER_TRIAGE_JOURNAL: undefined },
+      });
+      expect(r.code, r.stderr).toBe(6);
+      expect(r.stdout).toMatch(/^--- main\.mpl ---\n.*for /ms);
+      expect(r.stdout).toMatch(/^verdict: +compiler bug/m);
+      expect(r.stderr).toMatch(/^error: the repro was not recorded in the journal: .*permission denied/m);
+      expect(r.stderr).toMatch(/^hint: .*the repro is on stdout/m);
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    } finally {
+      chmodSync(dir, 0o755);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('keeps the repro elsewhere and exits 3 when --out stops being writable during the run', async () => {
+    const dir = await unprivilegedTempDir('repro-out-');
+    const out = join(dir, 'out');
+    // The test script locks --out on its first run, after repro checked that it could write there.
+    const script = join(dir, 'lock-out.sh');
+    writeFileSync(script, `#!/bin/sh\nchmod 555 '${out}'\ngrep -q 'for ' main.mpl\n`, { mode: 0o755 });
+    let kept: string | null = null;
+    try {
+      const r = await runMesherTriage(['repro', join(SCENARIOS, 'compiler-panic/main.mpl'), '--meshc', FAKE, '--test', script, '--out', out, '--no-journal', '--json'], {
+        cwd: dir,
+        unprivileged: true,
+        env: { FAKE_MESHC_RULES: rulesOf('compiler-panic') },
+      });
+      expect(r.code, r.stderr).toBe(3);
+      const report = JSON.parse(r.stdout) as ReproJson & { out: string | null };
+      expect(report.repro['main.mpl']).toContain('for ');
+      kept = report.out;
+      expect(kept).not.toBe(out);
+      expect(readFileSync(join(kept!, 'main.mpl'), 'utf8')).toBe(report.repro['main.mpl']);
+      expect(r.stderr).toMatch(new RegExp(`^error: cannot write the output folder ${out}: .*permission denied`, 'm'));
+      expect(r.stderr).toContain(`hint: the result was saved in ${kept} instead`);
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    } finally {
+      chmodSync(dir, 0o755);
+      if (existsSync(out)) chmodSync(out, 0o755);
+      rmSync(dir, { recursive: true, force: true });
+      if (kept) rmSync(kept, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

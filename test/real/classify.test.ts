@@ -1,7 +1,7 @@
 /**
- * classify/repro scenarios against a REAL meshc (named by MESHC; run with `npm run test:real`;
- * skipped otherwise). The fake-meshc scenarios whose trigger only exists in the double's rules
- * are not meaningful here; these are the scenarios a real compiler reproduces by itself.
+ * classify/repro against a REAL meshc (named by MESHC; run with `npm run test:real`; skipped
+ * otherwise): every scenario of fixtures/mesh/scenarios/ (each is a real bug of at least one
+ * compiler; the expectations depend on the compiler's dialect) and a few small programs.
  * Every Mesh program here was written for this suite.
  */
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -15,10 +15,11 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const SCENARIOS = join(ROOT, 'fixtures/mesh/scenarios');
 
 function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return runMesherTriage([...args, '--timeout', String(BUILD_TIMEOUT_MS)], { env: { MESHC_BASELINE: '', ...env } });
+  return runMesherTriage([...args, '--timeout', String(BUILD_TIMEOUT_MS / 1000)], { env: { MESHC_BASELINE: '', ...env } });
 }
 
 interface ClassifyJson {
+  compiler: { dialect: string };
   symptom: { stage: string; code: string; generic: boolean; message: string };
   differentials: Array<{ kind: string; differs: boolean }>;
   verdict: { class: string; reasons: string[]; gapKey?: string };
@@ -30,6 +31,55 @@ const PROGRAMS: Record<string, string> = {
   'divide-by-zero.mpl': 'fn ratio(a :: Int, b :: Int) -> Int do\n  a / b\nend\n\nfn main() do\n  let zero = List.length([])\n  println("${ratio(10, zero)}")\nend\n',
   'trailing-pipe.mpl': 'fn twice(n :: Int) -> Int do\n  n * 2\nend\n\nfn main() do\n  let v = 3 |>\n    twice\n  println("${v}")\nend\n',
 };
+
+interface Expected {
+  stage: string;
+  verdict: string;
+  gapKey?: string;
+  differs?: Record<string, boolean>;
+}
+
+/** What each real compiler makes of each scenario (recorded in fixtures/real-meshc/). */
+const SCENARIO_CASES: Array<{ scenario: string; input: string; extra?: string[]; february: Expected; april: Expected }> = [
+  { scenario: 'compiler-panic', input: 'main.mpl', february: { stage: 'compiler-crash', verdict: 'compiler' }, april: { stage: 'compiler-crash', verdict: 'compiler' } },
+  { scenario: 'llvm-verify', input: 'main.mpl', february: { stage: 'llvm-verify', verdict: 'compiler' }, april: { stage: 'llvm-verify', verdict: 'compiler' } },
+  { scenario: 'link-failure', input: 'main.mpl', february: { stage: 'link', verdict: 'compiler' }, april: { stage: 'link', verdict: 'compiler' } },
+  { scenario: 'runtime-segfault', input: 'main.mpl', february: { stage: 'runtime-crash', verdict: 'compiler' }, april: { stage: 'ok', verdict: 'undetermined' } },
+  {
+    scenario: 'opt-level-differential',
+    input: 'main.mpl',
+    february: { stage: 'runtime-crash', verdict: 'known-gap', gapKey: 'loop-let-stack', differs: { 'opt-level': true } },
+    april: { stage: 'runtime-crash', verdict: 'known-gap', gapKey: 'loop-let-stack', differs: { 'opt-level': true } },
+  },
+  { scenario: 'version-differential', input: 'main.mpl', february: { stage: 'ok', verdict: 'undetermined' }, april: { stage: 'ok', verdict: 'undetermined' } },
+  {
+    scenario: 'multi-module',
+    input: '.',
+    february: { stage: 'compiler-crash', verdict: 'known-gap', gapKey: 'collect-to-string', differs: { flatten: false } },
+    april: { stage: 'compiler-crash', verdict: 'known-gap', gapKey: 'collect-to-string', differs: { flatten: false } },
+  },
+  {
+    scenario: 'project-only',
+    input: '.',
+    february: { stage: 'runtime-crash', verdict: 'compiler', differs: { flatten: true } },
+    april: { stage: 'runtime-crash', verdict: 'compiler', differs: { flatten: true } },
+  },
+  { scenario: 'app-panic', input: 'main.mpl', february: { stage: 'runtime-panic', verdict: 'app' }, april: { stage: 'runtime-panic', verdict: 'app' } },
+  { scenario: 'app-type-error', input: 'main.mpl', february: { stage: 'typecheck', verdict: 'app' }, april: { stage: 'typecheck', verdict: 'app' } },
+  {
+    scenario: 'known-gap',
+    input: 'main.mpl',
+    february: { stage: 'llvm-verify', verdict: 'known-gap', gapKey: 'nested-and' },
+    april: { stage: 'llvm-verify', verdict: 'known-gap', gapKey: 'nested-and' },
+  },
+  {
+    scenario: 'wrong-output',
+    input: 'main.mpl',
+    extra: ['--expect-output', '<dir>/expected-output.txt'],
+    february: { stage: 'wrong-output', verdict: 'undetermined' },
+    april: { stage: 'wrong-output', verdict: 'undetermined' },
+  },
+];
 
 let work: string;
 beforeAll(() => {
@@ -46,27 +96,23 @@ async function classify(path: string, extra: string[] = []): Promise<ClassifyJso
 }
 
 describe.runIf(REAL_ENABLED)('real meshc: classify', () => {
-  it('a plain type error is an application bug', async () => {
-    const report = await classify(join(SCENARIOS, 'app-type-error/main.mpl'));
-    expect(report.symptom.stage).toBe('typecheck');
-    expect(report.symptom.code).toMatch(/^E\d{4}$/);
-    expect(report.verdict.class).toBe('app');
-  });
-
-  it('a case without a catch-all is an application bug (rejected as E0012 or panicking at run time)', async () => {
-    const report = await classify(join(SCENARIOS, 'app-panic/main.mpl'));
-    expect(['typecheck', 'runtime-panic']).toContain(report.symptom.stage);
+  // Every scenario shows its bug on at least one real compiler (fixtures/mesh/scenarios/README.md).
+  it.each(SCENARIO_CASES)('scenario $scenario', async ({ scenario, input, extra, ...expected }) => {
+    const report = await classify(join(SCENARIOS, scenario, input), (extra ?? []).map((a) => a.replace('<dir>', join(SCENARIOS, scenario))));
+    const want = expected[report.compiler.dialect as 'february' | 'april'];
+    expect(want, `dialect ${report.compiler.dialect}`).toBeDefined();
+    expect(report.symptom.stage).toBe(want.stage);
     expect(report.symptom.generic).toBe(false);
-    expect(report.verdict.class).toBe('app');
-  });
+    expect(report.verdict.class).toBe(want.verdict);
+    expect(report.verdict.gapKey).toBe(want.gapKey);
+    for (const [kind, differs] of Object.entries(want.differs ?? {})) expect(report.differentials.find((d) => d.kind === kind)?.differs, kind).toBe(differs);
+  }, 600_000);
 
-  it('a chained && is the known gap nested-and', async () => {
-    const report = await classify(join(SCENARIOS, 'known-gap/main.mpl'));
-    expect(report.symptom.stage).toBe('llvm-verify');
-    expect(report.symptom.message).toMatch(/PHI node entries do not match predecessors/);
-    expect(report.verdict.class).toBe('known-gap');
-    expect(report.verdict.gapKey).toBe('nested-and');
-  });
+  it.runIf(BASELINE_MESHC !== '').each(['version-differential', 'runtime-segfault'])('scenario %s differs from the baseline compiler', async (scenario) => {
+    const report = await classify(join(SCENARIOS, scenario, 'main.mpl'), ['--baseline-meshc', BASELINE_MESHC]);
+    expect(report.differentials.find((d) => d.kind === 'version')?.differs).toBe(true);
+    expect(report.verdict.class).toBe('compiler');
+  }, 600_000);
 
   it('a program without fn main fails to link, which is a user error', async () => {
     const report = await classify(join(work, 'no-main.mpl'));

@@ -23,11 +23,16 @@ export interface FakeDiagnostic {
   length?: number;
   /** Regex: the diagnostic points at its first match in the file. */
   at?: string;
+  /** Byte offsets as meshc's JSON reports them (end exclusive); the human report reads them as characters, like ariadne. */
+  start?: number;
+  end?: number;
   label?: string;
   help?: string;
   note?: string;
   fix?: string | null;
   jsonSeverity?: string;
+  /** The JSON span label when it differs from the human `label`. */
+  jsonLabel?: string;
 }
 
 export type FakeBuildOutcome =
@@ -38,7 +43,7 @@ export type FakeBuildOutcome =
   | { kind: 'error'; message?: string }
   | { kind: 'link'; stderr?: string }
   | { kind: 'runtime-missing' }
-  | { kind: 'panic'; message?: string; location?: string }
+  | { kind: 'panic'; message?: string; location?: string; backtrace?: string[] }
   | { kind: 'stack-overflow' }
   | { kind: 'signal'; signal?: string; stderr?: string }
   | { kind: 'hang'; grandchildPidFile?: string };
@@ -52,6 +57,10 @@ export interface FakeRunOutcome {
   signal?: string;
   hang?: boolean;
   grandchildPidFile?: string;
+  /** The runtime's `[mesh-rt] HTTP server listening on …:<port>` line, worded by dialect. */
+  listening?: number;
+  /** Build a stand-in server instead (test/support/mesher-standin.mjs; its behaviour: see mesher-standin.ts). */
+  server?: object;
 }
 
 export interface FakeRule {
@@ -74,6 +83,8 @@ export interface FakeMeshcRules {
   dialect?: 'february' | 'april';
   version?: string;
   rules?: FakeRule[];
+  /** What `meshc migrate` does (fake-meshc-migrate.mjs): SQL applied with the first pending migration, or a failure. */
+  migrate?: { sql?: string[]; fail?: string };
 }
 
 export interface FakeMeshcInvocation {

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { printJson } from '../output.js';
 import {
   BASELINE_ENV,
-  DEFAULT_BUILD_TIMEOUT_MS,
-  DEFAULT_RUN_TIMEOUT_MS,
+  DEFAULT_BUILD_TIMEOUT_S,
+  DEFAULT_RUN_TIMEOUT_S,
   exitCodeFor,
   loadTarget,
   renderReport,
@@ -26,14 +26,15 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--meshc <path>', 'meshc to use (default: $MESHC, then meshc on PATH)')
     .option('--baseline-meshc <path>', `a second meshc for the version differential (default: $${BASELINE_ENV})`)
     .option('--expect-output <file>', 'expected stdout of the program: a different stdout is a wrong-output symptom')
-    .option('--timeout <ms>', `build timeout in milliseconds (default ${DEFAULT_BUILD_TIMEOUT_MS})`)
-    .option('--run-timeout <ms>', `program run timeout in milliseconds (default ${DEFAULT_RUN_TIMEOUT_MS})`)
+    .option('--timeout <seconds>', `build timeout in seconds, fractions allowed (default ${DEFAULT_BUILD_TIMEOUT_S})`)
+    .option('--run-timeout <seconds>', `program run timeout in seconds, fractions allowed (default ${DEFAULT_RUN_TIMEOUT_S})`)
     .option('--meshc-json', "read meshc's --json diagnostics instead of its --no-color text")
     .option('--json', 'print one JSON document')
-    .addHelpText('after', '\nExit codes: 0 no failure, 1 a failure was classified, 2 usage, 3 unusable input, 5 meshc missing or environment problem.')
+    .addHelpText('after', '\nExit codes: 0 no failure, 1 a failure was classified, 2 usage, 3 unusable input (missing, no Mesh files, a folder without main.mpl), 5 meshc missing or environment problem.')
     .action(async (path: string, flags: ClassifyFlags) => {
-      const setup = await resolveSetup(flags);
-      const report = await triage(await loadTarget(path), setup);
+      // The input first: a wrong path or folder is an input error before meshc is even looked for.
+      const target = await loadTarget(path, { buildable: true });
+      const report = await triage(target, await resolveSetup(flags));
       if (flags.json) printJson(reportToJson(report));
       else process.stdout.write(`${renderReport(report)}\n`);
       setExitCode(exitCodeFor(report));

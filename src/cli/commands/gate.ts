@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
@@ -7,15 +7,18 @@ import chalk from 'chalk';
 import { GAP_CATALOG, loadProbe, probePath, scanPaths } from '../../gaps/index.js';
 import { isFailure, type GateOutcome } from '../../gate/outcome.js';
 import { countOutcomes, fixedMessage, renderJUnit, renderMarkdown, type GateResult, type GateSummary } from '../../gate/report.js';
+import { alignColumns } from '../../gate/table.js';
 import { runProbeProgram, runProgram, type MeshcRunnerOptions } from '../../gate/probe-runner.js';
 import { gateExitCode, plannedUpdates, runGate, type BugToCheck, type JournalUpdate } from '../../gate/run.js';
 import { parseShard } from '../../gate/shard.js';
 import type { Journal } from '../../journal/index.js';
 import { compilerInfo, findMeshc, setDefaultPoolSize } from '../../toolchain/index.js';
 import { ExitCode, UserError, usageError, type CompilerInfo } from '../../types/index.js';
-import { printJson } from '../output.js';
+import { environmentProblem } from '../environment-problem.js';
+import { printJson, printWarning } from '../output.js';
 import type { SetExitCode } from './index.js';
 import { currentActor, openJournalFromOptions } from './journal.js';
+import { makeDirs } from '../../fs/make-dirs.js';
 
 interface GateFlags {
   meshc?: string;
@@ -41,8 +44,9 @@ output: fails in strict mode, warns with --no-strict), changed (fails with anoth
 fail), regressed (recorded fixed, fails again: fail), skipped (not for this dialect), error
 (compiler missing or broken).
 
-Exit codes: 0 gate passed, 1 gate failed, 2 usage error, 5 setup error (meshc missing or
-broken), 6 journal unusable.`;
+Exit codes: 0 gate passed, 1 gate failed, 2 usage error, 3 a --junit/--markdown file cannot
+be written (the result is printed first), 5 setup error (meshc missing or broken), 6 journal
+unusable.`;
 
 /** `mesher-triage gate`: re-check every known compiler gap (and, with --all-bugs, every open bug). */
 export function register(program: Command, setExitCode: SetExitCode): void {
@@ -62,8 +66,8 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--json', 'print the results as JSON')
     .addOption(new Option('--dialect <dialect>', 'compare with the journal for this dialect instead of the detected one').choices(['february', 'april']))
     .option('--compiler-version <text>', 'version recorded by --update (default: what meshc --version says), e.g. a commit id')
-    .option('--build-timeout <seconds>', 'per-build timeout', '180')
-    .option('--run-timeout <seconds>', 'per-run timeout (programs that serve forever are judged at this point)', '10')
+    .option('--build-timeout <seconds>', 'per-build timeout, in seconds', '180')
+    .option('--run-timeout <seconds>', 'per-run timeout, in seconds (programs that serve forever are judged at this point)', '10')
     .addHelpText('after', EXIT_HELP)
     .action(async (flags: GateFlags) => {
       setExitCode(await gate(flags));
@@ -107,14 +111,17 @@ async function gate(flags: GateFlags): Promise<number> {
         runRepro: (files) => runProgram(files, runner),
         openBugs: () => openBugs(journal),
         workaroundSites: (keys) => workaroundSites(app, keys),
-        onResult: progress ? (r) => process.stderr.write(chalk.dim(`  ${r.outcome.padEnd(11)} ${r.key}\n`)) : undefined,
+        onResult: progress ? (r) => process.stderr.write(chalk.dim(`  ${r.outcome.padEnd(13)}${r.key}\n`)) : undefined,
       },
     );
     const updates = flags.update ? applyUpdates(journal, summary, dialect, version) : [];
-    await writeReports(summary, flags);
-    const exitCode = gateExitCode(summary);
+    summary.updated = flags.update === true;
+    // The verdict is printed even when a report file cannot be written; that failure comes after it.
+    const unwritten = await writeReports(summary, flags);
+    const exitCode = unwritten ? unwritten.exitCode : gateExitCode(summary);
     if (flags.json) printJson(jsonReport(summary, { dialect, version, shard: flags.shard ?? null, app, updates, exitCode }));
     else process.stdout.write(humanReport(summary, version, updates, flags.update === true));
+    if (unwritten) throw unwritten;
     return exitCode;
   } finally {
     journal.close();
@@ -125,8 +132,9 @@ async function gate(flags: GateFlags): Promise<number> {
 async function setupFailure(err: UserError, flags: GateFlags): Promise<number> {
   const result: GateResult = { key: 'meshc', title: 'the compiler under test', suite: 'known-gaps', outcome: 'error', detail: err.message, ms: 0, workaroundSites: [] };
   const summary: GateSummary = { compiler: null, strict: flags.strict, results: [result] };
-  await writeReports(summary, flags);
+  const unwritten = await writeReports(summary, flags);
   if (flags.json) printJson(jsonReport(summary, { dialect: null, version: null, shard: flags.shard ?? null, app: null, updates: [], exitCode: ExitCode.SETUP }));
+  if (unwritten) printWarning(unwritten.message);
   throw err;
 }
 
@@ -165,14 +173,30 @@ function applyUpdates(journal: Journal, summary: GateSummary, dialect: string, v
   return updates;
 }
 
-async function writeReports(summary: GateSummary, flags: GateFlags): Promise<void> {
-  if (flags.junit) await writeText(flags.junit, renderJUnit(summary));
-  if (flags.markdown) await writeText(flags.markdown, renderMarkdown(summary));
+/** Writes the --junit/--markdown files; a file that cannot be written is returned as the error to report. */
+async function writeReports(summary: GateSummary, flags: GateFlags): Promise<UserError | undefined> {
+  const reports: Array<[string, string | undefined, () => string]> = [
+    ['--junit', flags.junit, () => renderJUnit(summary)],
+    ['--markdown', flags.markdown, () => renderMarkdown(summary)],
+  ];
+  const failed: string[] = [];
+  for (const [flag, path, render] of reports) {
+    if (!path) continue;
+    try {
+      await writeText(path, render());
+    } catch (err) {
+      const problem = environmentProblem(err);
+      if (!problem) throw err;
+      failed.push(`cannot write the ${flag} report: ${problem.message.replace(/^cannot use /, '')}`);
+    }
+  }
+  if (failed.length === 0) return undefined;
+  return new UserError(failed.join('; '), ExitCode.INPUT, 'the gate\'s result is printed above; choose a writable path for the report, or fix the folder\'s permissions');
 }
 
 async function writeText(path: string, text: string): Promise<void> {
   const full = resolve(path);
-  await mkdir(dirname(full), { recursive: true });
+  await makeDirs(dirname(full));
   await writeFile(full, text);
 }
 
@@ -208,21 +232,22 @@ const PAINT: Record<GateOutcome, (s: string) => string> = {
 function humanReport(summary: GateSummary, version: string, updates: JournalUpdate[], updating: boolean): string {
   const c = summary.compiler;
   const lines = [chalk.bold(`mesher-triage gate — meshc ${c?.version ?? '?'} (${c?.dialect ?? '?'} dialect), ${summary.strict ? 'strict' : 'lenient'}`), ''];
-  const keyWidth = Math.max(5, ...summary.results.map((r) => r.key.length));
-  lines.push(chalk.dim(`${'outcome'.padEnd(12)}${'check'.padEnd(keyWidth + 2)}detail`));
-  for (const r of summary.results) {
+  const rows = summary.results.map((r) => {
     const mark = isFailure(r.outcome, summary.strict) ? '✗' : r.outcome === 'fixed' ? '!' : ' ';
-    lines.push(`${PAINT[r.outcome](`${mark} ${r.outcome}`.padEnd(12))}${r.key.padEnd(keyWidth + 2)}${r.detail}`);
-  }
+    return [PAINT[r.outcome](`${mark} ${r.outcome}`), r.key, r.detail];
+  });
+  const [head, ...body] = alignColumns([['  outcome', 'check', 'detail'], ...rows]);
+  lines.push(chalk.dim(head!), ...body);
   const notes: string[] = [];
   for (const r of summary.results) {
     if (r.outcome === 'fixed') {
-      const text = fixedMessage(r, version);
+      const text = fixedMessage(r, version, updating);
       notes.push(summary.strict ? chalk.magenta(text) : `${chalk.yellow('warning:')} ${text}`);
     } else if (r.outcome === 'changed' && r.suite === 'known-gaps') {
       notes.push(chalk.red(`gap ${r.key} fails another way: find out whether it is a new bug, then update the probe's # open: line (${probePath(r.key)})`));
     } else if (r.outcome === 'regressed') {
-      notes.push(chalk.red(`${r.key} was recorded fixed and fails again: report the regression; --update records it (the gap is open again)`));
+      const next = updating ? 'recorded in the journal (the gap is open again)' : '--update records it (the gap is open again)';
+      notes.push(chalk.red(`${r.key} was recorded fixed and fails again: report the regression; ${next}`));
     }
   }
   if (notes.length > 0) lines.push('', ...notes);

@@ -6,6 +6,7 @@ import { register as registerReduce } from './reduce.js';
 import { register as registerJournal } from './journal.js';
 import { register as registerGaps } from './gaps.js';
 import { register as registerGate } from './gate.js';
+import { register as registerMesher } from './mesher.js';
 
 /** Sets the process exit code for the command that ran. */
 export type SetExitCode = (code: number) => void;
@@ -22,6 +23,7 @@ export function registerCommands(program: Command, setExitCode: SetExitCode): vo
   registerJournal(program, setExitCode);
   registerGaps(program, setExitCode);
   registerGate(program, setExitCode);
+  registerMesher(program, setExitCode);
   void program;
   void setExitCode;
 }

@@ -1,10 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ExitCode, UserError, usageError, type VerdictClass } from '../../types/index.js';
 import { GAP_CATALOG } from '../../gaps/catalog.js';
-import { openJournal, parseStatus, resolveJournalPath, type Journal } from '../../journal/index.js';
+import { FILTER_STATUSES, openJournal, openJournalReadOnly, parseStatus, resolveJournalPath, SETTABLE_STATUSES, type Journal, type ReadOnlyJournal } from '../../journal/index.js';
 import { printJson } from '../output.js';
 import { renderJournalHtml } from '../render/journal-html.js';
 import { renderJournalMarkdown } from '../render/journal-md.js';
@@ -34,6 +34,21 @@ export function openJournalFromOptions(options: JournalOptions): Journal {
   }
 }
 
+/**
+ * Opens the journal the user pointed at for reading only: nothing is created or written, so
+ * it works on a read-only journal or folder; a missing journal is an error (exit 6). For
+ * commands that only read the journal (journal list/show/stats/export, gap statuses).
+ */
+export function openJournalReadOnlyFromOptions(options: JournalOptions): ReadOnlyJournal {
+  return openJournalReadOnly(resolveJournalPath(options.journal));
+}
+
+/** As openJournalReadOnlyFromOptions, but undefined when no journal exists yet (nothing recorded). */
+export function openJournalReadOnlyIfExists(options: JournalOptions): ReadOnlyJournal | undefined {
+  const path = resolveJournalPath(options.journal);
+  return existsSync(path) ? openJournalReadOnly(path) : undefined;
+}
+
 /** Who is making a change, for the audit history. */
 export function currentActor(): string {
   try {
@@ -44,7 +59,14 @@ export function currentActor(): string {
 }
 
 function withJournal<T>(command: Command, body: (journal: Journal) => T): T {
-  const journal = openJournalFromOptions(command.optsWithGlobals<JournalOptions>());
+  return using(openJournalFromOptions(command.optsWithGlobals<JournalOptions>()), body);
+}
+
+function withReadOnlyJournal<T>(command: Command, body: (journal: ReadOnlyJournal) => T): T {
+  return using(openJournalReadOnlyFromOptions(command.optsWithGlobals<JournalOptions>()), body);
+}
+
+function using<J extends ReadOnlyJournal, T>(journal: J, body: (journal: J) => T): T {
   try {
     return body(journal);
   } finally {
@@ -69,18 +91,18 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .command('journal')
     .description('The compiler-bug journal: list, show, add, update, stats and export recorded bugs')
     .option('--journal <path>', 'journal file (default: $MESHER_TRIAGE_JOURNAL or .mesher-triage/journal.db)')
-    .addHelpText('after', '\nExit codes: 0 ok, 2 usage error (bad status, class or id), 3 unknown bug or unreadable repro, 6 journal corrupt/foreign/newer/locked.');
+    .addHelpText('after', '\nExit codes: 0 ok, 2 usage error (bad status, class or id), 3 unknown bug or unreadable repro, 6 journal missing (read commands), not writable (write commands), corrupt, foreign, newer or locked.');
 
   journal
     .command('list')
     .description('List bugs, most recently seen first')
-    .option('--status <status>', 'only this status (open, workaround, fixed, regressed, wontfix, duplicate)')
+    .option('--status <status>', `only this status (${FILTER_STATUSES.join(', ')})`)
     .option('--class <class>', `only this verdict class (${CLASSES.join(', ')})`)
     .option('--json', 'print JSON')
     .action((options: { status?: string; class?: string; json?: boolean }, command: Command) => {
-      const status = options.status === undefined ? undefined : parseStatus(options.status).status;
+      const status = options.status === undefined ? undefined : parseStatus(options.status, { filter: true });
       const cls = options.class === undefined ? undefined : parseClass(options.class);
-      const bugs = withJournal(command, (j) => j.listBugs({ status, class: cls }));
+      const bugs = withReadOnlyJournal(command, (j) => j.listBugs({ status: status?.status, duplicateOf: status?.duplicateOf, class: cls }));
       if (options.json) printJson(bugs);
       else process.stdout.write(renderBugList(bugs));
       setExitCode(ExitCode.OK);
@@ -93,7 +115,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--json', 'print JSON')
     .action((idText: string, options: { json?: boolean }, command: Command) => {
       const id = parseId(idText);
-      const bug = withJournal(command, (j) => j.getBug(id));
+      const bug = withReadOnlyJournal(command, (j) => j.getBug(id));
       if (options.json) printJson(bug);
       else process.stdout.write(renderBugDetail(bug));
       setExitCode(ExitCode.OK);
@@ -128,7 +150,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .command('update')
     .description('Change a bug\'s status, workaround or fixed-in version (every change is kept in its history)')
     .argument('<id>', 'bug id')
-    .option('--status <status>', 'open | workaround | fixed | regressed | wontfix | duplicate-of:<id>')
+    .option('--status <status>', SETTABLE_STATUSES.join(' | '))
     .option('--workaround <text>', 'how to avoid the bug ("" clears it)')
     .option('--fixed-in <version>', 'compiler version or commit that fixed it ("" clears it)')
     .option('--note <text>', 'why (kept in the history)')
@@ -159,7 +181,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .description('Counts by status, class and stage, and known-gap status per dialect')
     .option('--json', 'print JSON')
     .action((options: { json?: boolean }, command: Command) => {
-      const stats = withJournal(command, (j) => j.stats());
+      const stats = withReadOnlyJournal(command, (j) => j.stats());
       if (options.json) printJson(stats);
       else process.stdout.write(renderStats(stats));
       setExitCode(ExitCode.OK);
@@ -168,19 +190,22 @@ export function register(program: Command, setExitCode: SetExitCode): void {
   journal
     .command('export')
     .description('Export the whole journal: Markdown, JSON, or one self-contained HTML page for maintainers')
-    .addOption(new Option('--format <format>', 'output format').choices(['md', 'json', 'html']).makeOptionMandatory())
+    .addOption(new Option('--format <format>', 'output format (required unless --json)').choices(['md', 'json', 'html']))
+    .option('--json', 'the JSON export (same as --format json)')
     .option('-o, --output <file>', 'write to this file instead of stdout')
-    .action((options: { format: 'md' | 'json' | 'html'; output?: string }, command: Command) => {
-      const data = withJournal(command, (j) => j.exportAll());
-      const text =
-        options.format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : options.format === 'md' ? renderJournalMarkdown(data) : renderJournalHtml(data);
+    .action((options: { format?: 'md' | 'json' | 'html'; json?: boolean; output?: string }, command: Command) => {
+      if (options.json && options.format !== undefined && options.format !== 'json') throw usageError(`--json conflicts with --format ${options.format}`, 'pass one of them');
+      const format = options.json ? 'json' : options.format;
+      if (format === undefined) throw usageError('journal export needs a format', 'pass --format md|json|html, or --json');
+      const data = withReadOnlyJournal(command, (j) => j.exportAll());
+      const text = format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : format === 'md' ? renderJournalMarkdown(data) : renderJournalHtml(data);
       if (options.output) {
         try {
           writeFileSync(resolve(options.output), text);
         } catch (err) {
           throw new UserError(`cannot write ${options.output}: ${(err as Error).message}`, ExitCode.INPUT, 'check the path and its permissions');
         }
-        process.stderr.write(`wrote ${options.format} export of ${data.bugs.length} bug(s) to ${options.output}\n`);
+        process.stderr.write(`wrote ${format} export of ${data.bugs.length} bug(s) to ${options.output}\n`);
       } else {
         process.stdout.write(text);
       }

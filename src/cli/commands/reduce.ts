@@ -1,6 +1,6 @@
-import { readdir, readFile, rename, rm, writeFile, mkdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import chalk from 'chalk';
 import { createTwoFilesPatch } from 'diff';
@@ -10,7 +10,8 @@ import { contentKey, measureCandidate, meshPort, reduce, type ReduceProgress, ty
 import { createScriptOracle } from '../../toolchain/script-oracle.js';
 import { killAllProcesses } from '../../toolchain/process.js';
 import { printJson, printWarning } from '../output.js';
-import { loadTarget } from '../triage.js';
+import { BestWriter, keepElsewhere, outputPath, prepareOutDir } from '../out-dir.js';
+import { loadTarget, positiveInt, positiveSeconds } from '../triage.js';
 import type { SetExitCode } from './index.js';
 
 interface ReduceCliOptions {
@@ -33,7 +34,7 @@ const STATE_VERSION = 1;
 interface SavedState {
   version: number;
   inputKey: string;
-  written: string[];
+  written: readonly string[];
   best: Record<string, string>;
 }
 
@@ -47,8 +48,8 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--out <dir>', 'where the reduced program, reduce.json and the resume state go', './reduced')
     .option('--force', 'write into a non-empty --out directory that a previous reduce did not create')
     .option('-j, --jobs <n>', 'test runs in flight (the result is the same for every value)', String(availableParallelism()))
-    .option('--timeout <seconds>', 'per-test timeout (default: 3x the original run + 1 s, within 1 s..5 min)')
-    .option('--time-limit <seconds>', 'stop after this long and keep the best so far')
+    .option('--timeout <seconds>', 'per-test timeout in seconds, fractions allowed (default: 3x the original run + 1 s, within 1 s..5 min)')
+    .option('--time-limit <seconds>', 'stop after this many seconds and keep the best so far')
     .option('--resume', 'continue from the state saved in --out by an earlier (interrupted) run')
     .option('--no-flatten', 'do not try the project flattened into one main.mpl first')
     .option('--diff', 'print a unified diff of the original against the result')
@@ -56,7 +57,8 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .addHelpText(
       'after',
       '\nThe test gets MESHER_TRIAGE_TEST (its own path) and MESHER_TRIAGE_CANDIDATE (the candidate file or dir) in its environment.' +
-        '\nExit codes: 0 reduced (or budget reached), 2 usage (bad flags, test missing or not executable), 3 unusable input,' +
+        '\nExit codes: 0 reduced (or budget reached), 2 usage (bad flags, test missing or not executable, --out overlapping the input or holding other files),' +
+        '\n3 unusable input or an --out that cannot be written,' +
         '\n4 not reproducible (original not interesting, flaky test, or the test accepts an empty program), 130 interrupted (best kept).',
     )
     .action(async (input: string, options: ReduceCliOptions) => {
@@ -65,20 +67,27 @@ export function register(program: Command, setExitCode: SetExitCode): void {
 }
 
 export async function runReduce(inputPath: string, options: ReduceCliOptions): Promise<number> {
-  const jobs = positiveInt(options.jobs ?? String(availableParallelism()), '--jobs');
-  const timeoutMs = options.timeout === undefined ? undefined : Math.round(positiveNumber(options.timeout, '--timeout') * 1000);
-  const timeLimitMs = options.timeLimit === undefined ? undefined : Math.round(positiveNumber(options.timeLimit, '--time-limit') * 1000);
+  const jobs = positiveInt(options.jobs, '--jobs') ?? availableParallelism();
+  const timeoutMs = positiveSeconds(options.timeout, '--timeout');
+  const timeLimitMs = positiveSeconds(options.timeLimit, '--time-limit');
   const target = await loadTarget(inputPath);
   const input = target.candidate;
   const kind = target.isDirectory ? 'project' : 'file';
   const inputKey = contentKey(input);
   const outDir = resolve(options.out);
-  assertOutSeparate(inputPath, kind, outDir);
-  const saved = await prepareOutDir(outDir, options, inputKey);
+  // Before any test run: a bad --out fails now, not after the reduction.
+  await prepareOutDir(outDir, { input: inputPath, inputKind: kind, markers: [STATE_FILE, REPORT_FILE], force: options.force });
+  const saved = options.resume ? await loadResumeState(outDir, options, inputKey) : null;
   const start: Candidate = saved ? new Map(Object.entries(saved.best)) : input;
   const scriptOracle = await createScriptOracle({ script: options.test, timeoutMs });
   const progress = new ProgressLine(options.json === true);
-  const writer = new BestWriter(outDir, inputKey, saved?.written ?? []);
+  const writer = new BestWriter(outDir, {
+    written: saved?.written,
+    state: (best, written): { name: string; text: string } => ({
+      name: STATE_FILE,
+      text: JSON.stringify({ version: STATE_VERSION, inputKey, written, best: Object.fromEntries(best) } satisfies SavedState),
+    }),
+  });
 
   const controller = new AbortController();
   const onSigint = (): void => {
@@ -131,11 +140,15 @@ export async function runReduce(inputPath: string, options: ReduceCliOptions): P
     passes: result.passes,
     output: writer.outputPath(result.best),
   };
-  await writeFile(join(outDir, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
+  await writer.writeFile(REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
+  // --out could not be written after all (it was writable at the start): keep the result elsewhere.
+  const lost = writer.failure ? await keepElsewhere(result.best, writer.failure) : undefined;
+  if (lost) report.output = lost.kept ? outputPath(lost.kept, result.best) : '(not saved: printed on stderr)';
 
   if (options.diff) process.stdout.write(unifiedDiff(input, result.best));
   if (options.json) printJson(report);
   else printSummary(report.original, result, report.output);
+  if (lost) throw lost.error;
   if (result.stoppedBy === 'interrupt') {
     printWarning(`interrupted: the best result so far is in ${report.output}; continue with --resume`);
     return ExitCode.INTERRUPTED;
@@ -144,22 +157,8 @@ export async function runReduce(inputPath: string, options: ReduceCliOptions): P
   return ExitCode.OK;
 }
 
-/** The input is never modified: --out may not be the input project or hold the input file. */
-function assertOutSeparate(inputPath: string, kind: 'file' | 'project', outDir: string): void {
-  const input = resolve(inputPath);
-  const clash = kind === 'project' ? outDir === input || outDir.startsWith(`${input}${sep}`) : join(outDir, 'main.mpl') === input;
-  if (clash) throw usageError(`--out ${outDir} would overwrite the input`, 'pick an --out directory outside the input');
-}
-
-/** Refuses to overwrite someone else's files; returns the saved state for --resume. */
-async function prepareOutDir(outDir: string, options: ReduceCliOptions, inputKey: string): Promise<SavedState | null> {
-  const entries = await readdir(outDir).catch(() => null);
-  const ours = entries !== null && (entries.includes(STATE_FILE) || entries.includes(REPORT_FILE));
-  if (entries && entries.length > 0 && !ours && !options.force) {
-    throw new UserError(`${options.out} is not empty and was not written by mesher-triage reduce`, ExitCode.USAGE, 'pick another --out, or pass --force to write into it');
-  }
-  await mkdir(outDir, { recursive: true });
-  if (!options.resume) return null;
+/** The state --resume continues from, checked against the input. */
+async function loadResumeState(outDir: string, options: ReduceCliOptions, inputKey: string): Promise<SavedState> {
   const text = await readFile(join(outDir, STATE_FILE), 'utf8').catch(() => null);
   if (text === null) throw usageError(`nothing to resume: ${options.out} has no ${STATE_FILE}`, 'run without --resume first');
   let state: SavedState;
@@ -175,44 +174,6 @@ async function prepareOutDir(outDir: string, options: ReduceCliOptions, inputKey
     throw new UserError(`${options.out} holds the reduction of a different input`, ExitCode.USAGE, 'resume with the same input, or pick another --out');
   }
   return state;
-}
-
-/** Writes the best candidate after every gain (atomically), plus the resume state. */
-class BestWriter {
-  private written: Set<string>;
-  private lastKey = '';
-
-  constructor(
-    private readonly outDir: string,
-    private readonly inputKey: string,
-    written: readonly string[],
-  ) {
-    this.written = new Set(written);
-  }
-
-  outputPath(best: Candidate): string {
-    return best.size === 1 && best.has('main.mpl') ? join(this.outDir, 'main.mpl') : this.outDir;
-  }
-
-  async save(best: Candidate): Promise<void> {
-    const key = contentKey(best);
-    if (key === this.lastKey) return;
-    this.lastKey = key;
-    for (const [path, text] of best) await atomicWrite(join(this.outDir, path), text);
-    for (const path of this.written) {
-      if (!best.has(path)) await rm(join(this.outDir, path), { force: true });
-    }
-    this.written = new Set(best.keys());
-    const state: SavedState = { version: STATE_VERSION, inputKey: this.inputKey, written: [...this.written], best: Object.fromEntries(best) };
-    await atomicWrite(join(this.outDir, STATE_FILE), JSON.stringify(state));
-  }
-}
-
-async function atomicWrite(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
 }
 
 /** A shell recipe that reruns one sanity check by hand (as C-Reduce prints one). */
@@ -235,9 +196,8 @@ function unifiedDiff(before: Candidate, after: Candidate): string {
 }
 
 function printSummary(original: { bytes: number; tokens: number }, result: ReduceResult, output: string): void {
-  const pct = (a: number, b: number): string => (b === 0 ? '0%' : `${Math.round((100 * (b - a)) / b)}%`);
   process.stderr.write(
-    `${chalk.green('reduced')} ${original.tokens} → ${result.final.tokens} tokens (-${pct(result.final.tokens, original.tokens)}), ` +
+    `${chalk.green('reduced')} ${original.tokens} → ${result.final.tokens} tokens (-${shrinkPercent(result.final.tokens, original.tokens)}), ` +
       `${original.bytes} → ${result.final.bytes} bytes; ${result.oracleCalls} test runs, ${result.cacheHits} cache hits, ` +
       `${(result.durationMs / 1000).toFixed(1)} s${result.flattened ? '; project flattened into one file' : ''}\n` +
       `${chalk.dim('output:')} ${output}\n`,
@@ -277,14 +237,10 @@ class ProgressLine {
   }
 }
 
-function positiveInt(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw usageError(`${flag} must be a positive integer, got ${value}`);
-  return n;
-}
-
-function positiveNumber(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw usageError(`${flag} must be a positive number of seconds, got ${value}`);
-  return n;
+/** How much smaller `after` is than `before`, never rounded up to 100% while something is left. */
+export function shrinkPercent(after: number, before: number): string {
+  if (before === 0) return '0%';
+  const shrunk = (100 * (before - after)) / before;
+  if (after > 0 && Math.round(shrunk) === 100) return `${(Math.floor(shrunk * 10) / 10).toFixed(1)}%`;
+  return `${Math.round(shrunk)}%`;
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import chalk from 'chalk';
@@ -16,9 +16,12 @@ import { openJournalFromOptions } from './journal.js';
 import { reduce, type ReduceProgress, type ReduceResult } from '../../repro/index.js';
 import { runProcess, setDefaultPoolSize } from '../../toolchain/index.js';
 import { ExitCode, UserError, type Candidate, type Oracle, type OracleOutcome, type Symptom } from '../../types/index.js';
-import { printJson, printWarning } from '../output.js';
+import { printError, printJson } from '../output.js';
+import { BestWriter, keepElsewhere, prepareOutDir } from '../out-dir.js';
 import {
   applicableDifferentials,
+  DEFAULT_BUILD_TIMEOUT_S,
+  DEFAULT_RUN_TIMEOUT_S,
   exitCodeFor,
   loadTarget,
   observeOnce,
@@ -33,6 +36,7 @@ import {
   type TriageSetup,
 } from '../triage.js';
 import type { SetExitCode } from './index.js';
+import { makeDirs } from '../../fs/make-dirs.js';
 
 /** How the reducer decides that a candidate still shows the failure. */
 export type OracleSpec =
@@ -43,11 +47,15 @@ export type OracleSpec =
 interface ReproFlags extends SetupFlags {
   test?: string;
   out?: string;
+  force?: boolean;
   jobs?: string;
   json?: boolean;
   /** A path, or false for --no-journal. */
   journal?: string | false;
 }
+
+/** Written into --out with the repro: the --json document, and the mark that repro wrote the folder. */
+const REPRO_FILE = 'repro.json';
 
 /** `mesher-triage repro <file|dir>`: observe, derive the oracle, shrink, classify, journal. */
 export function register(program: Command, setExitCode: SetExitCode): void {
@@ -59,15 +67,20 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--baseline-meshc <path>', 'a second meshc for the version differential (default: $MESHC_BASELINE)')
     .option('--expect-output <file>', 'expected stdout: reduce a wrong-output bug (the same wrong line must stay)')
     .option('--test <script>', 'custom oracle: run in a temp dir holding the candidate; exit 0 = still interesting')
-    .option('--out <dir>', 'write the best repro so far to this directory (updated after every gain)')
+    .option('--out <dir>', `write the best repro so far to this directory (updated after every gain), with ${REPRO_FILE}`)
+    .option('--force', 'write into a non-empty --out directory that repro did not write')
     .option('--jobs <n>', 'candidates tested in parallel (the result is the same at any value)', '1')
-    .option('--timeout <ms>', 'build timeout in milliseconds (default 60000)')
-    .option('--run-timeout <ms>', 'program run timeout in milliseconds (default 10000)')
+    .option('--timeout <seconds>', `build timeout in seconds, fractions allowed (default ${DEFAULT_BUILD_TIMEOUT_S})`)
+    .option('--run-timeout <seconds>', `program run timeout in seconds, fractions allowed (default ${DEFAULT_RUN_TIMEOUT_S})`)
     .option('--journal <path>', 'journal database (default: $MESHER_TRIAGE_JOURNAL, then .mesher-triage/journal.db)')
     .option('--no-journal', 'do not record the repro in the journal')
     .option('--meshc-json', "read meshc's --json diagnostics instead of its --no-color text")
     .option('--json', 'print one JSON document')
-    .addHelpText('after', '\nExit codes: 0 repro made, 2 usage, 3 unusable input, 4 the original does not fail, 5 meshc missing or environment problem, 130 interrupted (best repro kept).')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 repro made, 2 usage (also an --out that overlaps the input or holds other files), 3 unusable input or an --out that cannot be written,' +
+        '\n4 the original does not fail, 5 meshc missing or environment problem, 6 the repro could not be journaled (it is still printed), 130 interrupted (best repro kept).',
+    )
     .action(async (path: string, flags: ReproFlags) => {
       setExitCode(await runRepro(path, flags));
     });
@@ -80,7 +93,11 @@ export async function runRepro(path: string, flags: ReproFlags): Promise<number>
   const onSigint = (): void => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSigint);
   try {
-    const target = await loadTarget(path);
+    const target = await loadTarget(path, { buildable: true });
+    const outDir = flags.out === undefined ? undefined : resolve(flags.out);
+    // Before any build: a bad --out fails now, not after the reduction.
+    if (outDir) await prepareOutDir(outDir, { input: path, inputKind: target.isDirectory ? 'project' : 'file', markers: [REPRO_FILE], force: flags.force });
+    const writer = outDir ? new BestWriter(outDir) : undefined;
     const setup = await resolveSetup(flags);
     const original = await observeOnce(target.candidate, setup);
     if (original.observation.lean === 'environment') {
@@ -94,28 +111,44 @@ export async function runRepro(path: string, flags: ReproFlags): Promise<number>
       jobs,
       signal: controller.signal,
       onProgress: progress,
-      onBest: flags.out ? (best) => writeRepro(flags.out!, best) : undefined,
+      onBest: writer ? (best) => writer.save(best) : undefined,
       reproduceHint: () => `run \`mesher-triage classify ${path}\` to see what the original does`,
     });
     if (progress) process.stderr.write('\n');
-    if (flags.out) await writeRepro(flags.out, result.best);
+    await writer?.save(result.best);
     const interrupted = result.stoppedBy === 'interrupt';
     const report = await triage({ path: 'minimal repro', candidate: result.best, isProject: countMeshFiles(result.best) > 1 }, { ...setup, signal: undefined });
-    const journal = flags.journal === false ? undefined : recordInJournal(flags.journal, path, result.best, report, spec);
-    if (flags.json) {
-      printJson({
-        original: { path, symptom: original.observation.symptom, because: original.observation.because },
-        oracle: spec,
-        reduction: stats(result),
-        repro: Object.fromEntries(result.best),
-        classification: reportToJson(report),
-        journal: journal ?? null,
-        out: flags.out ? resolve(flags.out) : null,
-      });
-    } else {
-      process.stdout.write(renderRepro(path, original.observation, spec, result, report, journal, flags.out));
+    // Journaled before printing (the printout names the bug), but a failure is reported after
+    // it: a finished repro is never thrown away.
+    let journal: (RecordResult & { path: string }) | undefined;
+    let journalFailure: unknown;
+    if (flags.journal !== false) {
+      try {
+        journal = recordInJournal(flags.journal, path, result.best, report, spec);
+      } catch (err) {
+        journalFailure = err;
+      }
     }
-    return interrupted ? ExitCode.INTERRUPTED : ExitCode.OK;
+    const document = {
+      original: { path, symptom: original.observation.symptom, because: original.observation.because },
+      oracle: spec,
+      reduction: stats(result),
+      repro: Object.fromEntries(result.best),
+      classification: reportToJson(report),
+      journal: journal ?? null,
+      out: outDir ?? null,
+    };
+    await writer?.writeFile(REPRO_FILE, `${JSON.stringify(document, null, 2)}\n`);
+    const lost = writer?.failure ? await keepElsewhere(result.best, writer.failure) : undefined;
+    if (lost) document.out = lost.kept ?? null;
+    if (flags.json) printJson(document);
+    else process.stdout.write(renderRepro(path, original.observation, spec, result, report, journal, document.out ?? undefined));
+
+    const journalError = journalFailure === undefined ? undefined : journalProblem(journalFailure, document.out);
+    if (journalFailure !== undefined && !journalError) throw journalFailure; // a bug, not the machine's state
+    const failures = [lost?.error, journalError].filter((e): e is UserError => e !== undefined);
+    for (const failure of failures) printError(failure.message, failure.hint);
+    return failures[0]?.exitCode ?? (interrupted ? ExitCode.INTERRUPTED : ExitCode.OK);
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
@@ -230,7 +263,7 @@ async function runScriptOracle(script: string, candidate: Candidate, setup: Tria
 async function writeRepro(dir: string, candidate: Candidate): Promise<void> {
   for (const [rel, text] of candidate) {
     const target = join(dir, rel);
-    await mkdir(dirname(target), { recursive: true });
+    await makeDirs(dirname(target));
     await writeFile(target, text, 'utf8');
   }
 }
@@ -246,19 +279,10 @@ export function journalSymptom(report: TriageReport, spec: OracleSpec): Symptom 
   return { stage: 'wrong-output', code: '', message, signature: makeSignature('wrong-output', '', message), signatureVersion: SIGNATURE_VERSION, generic: false };
 }
 
-function recordInJournal(flag: string | undefined, sourcePath: string, best: Candidate, report: TriageReport, spec: OracleSpec): (RecordResult & { path: string }) | undefined {
+function recordInJournal(flag: string | undefined, sourcePath: string, best: Candidate, report: TriageReport, spec: OracleSpec): RecordResult & { path: string } {
   const path = resolveJournalPath(flag);
-  let journal;
-  try {
-    // Seeds the known-gap catalog too, so a journal first written by repro knows every gap.
-    journal = openJournalFromOptions({ journal: path });
-  } catch (err) {
-    if (err instanceof UserError) {
-      printWarning(`not recorded in the journal: ${err.message}`);
-      return undefined;
-    }
-    throw err;
-  }
+  // Seeds the known-gap catalog too, so a journal first written by repro knows every gap.
+  const journal = openJournalFromOptions({ journal: path });
   try {
     const result = journal.recordOccurrence({
       symptom: journalSymptom(report, spec),
@@ -273,6 +297,18 @@ function recordInJournal(flag: string | undefined, sourcePath: string, best: Can
   } finally {
     journal.close();
   }
+}
+
+/**
+ * A journal that cannot be opened or written (a UserError of the journal's, or a file-system
+ * error) is exit 6, said after the repro; anything else is a bug (undefined).
+ */
+function journalProblem(err: unknown, saved: string | null): UserError | undefined {
+  const errno = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (!(err instanceof UserError) && !(typeof errno === 'string' && /^E[A-Z]+$/.test(errno))) return undefined;
+  const hint = err instanceof UserError && err.hint ? err.hint : 'check the journal path and its permissions, pick another with --journal, or pass --no-journal';
+  const kept = saved ? ` and saved in ${saved}` : '';
+  return new UserError(`the repro was not recorded in the journal: ${(err as Error).message}`, ExitCode.JOURNAL, `${hint}; the repro is on stdout${kept}`);
 }
 
 /** Everything reduce() measured, without the repro itself (printed separately). */

@@ -23,14 +23,14 @@ export function renderJournalMarkdown(data: JournalExport): string {
 function bugSection(b: BugDetail): string[] {
   const out = [`## #${b.id}: ${inline(b.message || b.signature)}`, ''];
   out.push(`- **Status:** ${formatStatus(b.status, b.duplicateOf)}${b.fixedIn ? ` (fixed in ${inline(b.fixedIn)})` : ''}`);
-  out.push(`- **Symptom:** ${b.stage}${b.code ? ` ${b.code}` : ''}; signature \`${code(b.signature)}\` (${b.signatureVersion})`);
-  out.push(`- **Verdict:** ${b.verdict.class}, confidence ${b.verdict.confidence.toFixed(2)}${b.verdict.gapKey ? `, known gap \`${code(b.verdict.gapKey)}\`` : ''}`);
+  out.push(`- **Symptom:** ${b.stage}${b.code ? ` ${b.code}` : ''}; signature ${code(b.signature)} (${b.signatureVersion})`);
+  out.push(`- **Verdict:** ${b.verdict.class}, confidence ${b.verdict.confidence.toFixed(2)}${b.verdict.gapKey ? `, known gap ${code(b.verdict.gapKey)}` : ''}`);
   for (const r of b.verdict.reasons) out.push(`  - ${inline(r)}`);
   out.push(`- **Workaround:** ${b.workaround ? inline(b.workaround) : 'none recorded'}`);
   out.push(`- **Seen:** ${b.occurrenceCount} time(s), ${b.firstSeen} to ${b.lastSeen}`);
   for (const [path, content] of Object.entries(b.repro)) {
     const fence = '`'.repeat(Math.max(3, longestBacktickRun(content) + 1));
-    out.push('', `\`${code(path)}\`:`, '', `${fence}mesh`, content.replace(/\n$/, ''), fence);
+    out.push('', `${code(path)}:`, '', `${fence}mesh`, content.replace(/\n$/, ''), fence);
   }
   if (b.history.length > 0) {
     out.push('', '| when | who | change | note |', '|---|---|---|---|');
@@ -44,12 +44,27 @@ function cell(text: string): string {
   return inline(text).replace(/\|/g, '\\|');
 }
 
+/** Prose: one line, no raw HTML, and Markdown's inline marks escaped so they show as typed. */
 function inline(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').trim();
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]]/g, '\\$&')
+    .trim();
 }
 
+/**
+ * A code span showing `text` exactly (backticks included, so a search finds it): delimited
+ * by a backtick run longer than any inside, and padded with a space each side when the text
+ * starts or ends with a backtick or a space (CommonMark then strips one space from each side).
+ */
 function code(text: string): string {
-  return text.replace(/`/g, "'").replace(/\s+/g, ' ');
+  const flat = text.replace(/\r?\n/g, ' ');
+  const fence = '`'.repeat(longestBacktickRun(flat) + 1);
+  const pad = /^[ `]|[ `]$/.test(flat) ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
 }
 
 function longestBacktickRun(text: string): number {

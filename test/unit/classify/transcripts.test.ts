@@ -4,12 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { observeBuild, observeRun, type Observation } from '../../../src/classify/index.js';
 import { STAGES, type RunRecord } from '../../../src/types/index.js';
 
-/** Recorded meshc / program outputs in the real formats (fixtures/transcripts/README.md). */
+/** One meshc or program run and what the classifier must make of it (fixtures/transcripts/README.md). */
 interface Transcript {
   description: string;
+  /** Real: `<dialect>/<program>.json#<mode>` in fixtures/real-meshc, whose record this is. */
+  from?: string;
+  /** Hand-written, for a shape no recorded real run produced; `reason` says why. */
+  synthetic?: boolean;
+  reason?: string;
   phase: 'build' | 'run';
   record: RunRecord;
   expectedStdout?: string;
+  definesMain?: boolean;
   expect: {
     stage?: string;
     code?: string;
@@ -23,13 +29,25 @@ interface Transcript {
   };
 }
 
-const dir = join(__dirname, '../../../fixtures/transcripts');
+interface RecordedFile {
+  cases: Array<{ mode: string; build: RunRecord; run?: RunRecord }>;
+}
+
+const fixtures = join(__dirname, '../../../fixtures');
+const dir = join(fixtures, 'transcripts');
 const transcripts = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
   .map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as Transcript] as const);
 
 function classify(t: Transcript): Observation {
-  return t.phase === 'build' ? observeBuild(t.record) : observeRun(t.record, { expectedStdout: t.expectedStdout });
+  const options = { expectedStdout: t.expectedStdout, definesMain: t.definesMain };
+  return t.phase === 'build' ? observeBuild(t.record, options) : observeRun(t.record, options);
+}
+
+function recorded(from: string, phase: 'build' | 'run'): RunRecord | undefined {
+  const [file = '', mode] = from.split('#');
+  const data = JSON.parse(readFileSync(join(fixtures, 'real-meshc', file), 'utf8')) as RecordedFile;
+  return data.cases.find((c) => c.mode === mode)?.[phase];
 }
 
 describe('recorded transcripts', () => {
@@ -37,6 +55,24 @@ describe('recorded transcripts', () => {
     expect(transcripts.filter(([, t]) => t.phase === 'build').length).toBeGreaterThan(10);
     expect(transcripts.filter(([, t]) => t.phase === 'run').length).toBeGreaterThan(5);
     expect(transcripts.filter(([, t]) => t.expect.generic).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('each is a real recorded run, or synthetic with the reason no real run could stand in', () => {
+    for (const [file, t] of transcripts) {
+      expect(t.from === undefined, `${file}: either "from" or "synthetic"`).toBe(t.synthetic === true);
+      if (t.synthetic) expect(t.reason, file).toMatch(/\S+ \S+ \S+/);
+    }
+    expect(transcripts.filter(([, t]) => t.from).length).toBeGreaterThanOrEqual(15);
+  });
+
+  it('includes the February link without -lm (no recorded run has it): an environment problem', () => {
+    const libm = transcripts.filter(([, t]) => /undefined reference to [`']log'/.test(t.record.stderr));
+    expect(libm.length).toBeGreaterThan(0);
+    for (const [, t] of libm) expect(classify(t)).toMatchObject({ lean: 'environment', symptom: { stage: 'link' } });
+  });
+
+  it.each(transcripts.filter(([, t]) => t.from))('%s is the recorded run it names', (_file, t) => {
+    expect(t.record).toEqual(recorded(t.from!, t.phase));
   });
 
   it.each(transcripts)('%s', (_file, t) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideVerdict, observeBuild, observeRun, type Differential, type Observation } from '../../../src/classify/index.js';
+import { GAP_CATALOG } from '../../../src/gaps/index.js';
 import type { KnownGap, RunRecord, VerdictClass } from '../../../src/types/index.js';
 
 const rec = (over: Partial<RunRecord>): RunRecord => ({ argv: ['meshc'], exitCode: 0, signal: null, stdout: '', stderr: '', ms: 1, timedOut: false, ...over });
@@ -14,6 +15,9 @@ const compilerPanic = build({ exitCode: 101, stderr: "thread 'main' (7) panicked
 const llvmVerify = build({ exitCode: 1, stderr: 'error: LLVM module verification failed: "PHI node entries do not match predecessors!\\n  %and_result = phi i1 [ false, %entry ]\\n"\n' });
 const linkOther = build({ exitCode: 1, stderr: "error: Linking failed:\n/usr/bin/ld: project.o: undefined reference to `mesh_list_zip3'\n" });
 const linkNoMain = build({ exitCode: 1, stderr: "error: Linking failed:\n/usr/bin/ld: Scrt1.o: in function `_start':\n(.text+0x1b): undefined reference to `main'\n" });
+const linkNoLibm = build({ exitCode: 1, stderr: "error: Linking failed:\n/usr/bin/ld: libmesh_rt.a(mesh_rt.o): in function `f':\n(.text+0x9): undefined reference to 'log'\ncollect2: error: ld returned 1 exit status\n" });
+const noMainCodegen = observeBuild(rec({ exitCode: 1, stderr: 'error: Unsupported binop type: String\n' }), { definesMain: false });
+const callParamMismatch = build({ exitCode: 1, stderr: 'error: LLVM module verification failed: "Call parameter type does not match function signature!\\n  %str6 = call ptr @mesh_string_new(ptr @.str.2, i64 3)\\n {}  %call7 = call {} @Main__lookup(ptr %names5, ptr %str6)\\n"\n' });
 const runtimeMissing = build({ exitCode: 1, stderr: 'error: Could not locate libmesh_rt.a. Ensure `cargo build -p mesh-rt` has been run.\n' });
 const unknownBuild = build({ exitCode: 1, stderr: 'error: something nobody has seen before\n' });
 const buildHang = build({ exitCode: null, signal: 'SIGKILL', timedOut: true });
@@ -55,6 +59,7 @@ interface Row {
   reason: RegExp;
   minConfidence?: number;
   gapKey?: string;
+  resembles?: string;
 }
 
 const rows: Row[] = [
@@ -65,6 +70,8 @@ const rows: Row[] = [
   { name: 'LLVM verify → compiler', primary: llvmVerify, class: 'compiler', reason: /^failure after the front end accepted/ },
   { name: 'link failure (not main) → compiler', primary: linkOther, class: 'compiler', reason: /^failure after the front end accepted.*libmesh_rt/ },
   { name: 'link failure: missing fn main → app', primary: linkNoMain, class: 'app', reason: /no `fn main`/ },
+  { name: 'codegen failure of a program the caller found no fn main in → app', primary: noMainCodegen, class: 'app', reason: /defines no `fn main`/ },
+  { name: 'February link without -lm (undefined log) → environment', primary: linkNoLibm, class: 'undetermined', reason: /^environment problem.*-lm/ },
   // Rule 3: runtime signal / layout checks.
   { name: 'SIGSEGV → compiler', primary: segfault, class: 'compiler', reason: /^runtime signal.*memory-safe/ },
   { name: 'debug-runtime layout check → compiler', primary: layoutPanic, class: 'compiler', reason: /wrong type or layout/ },
@@ -91,7 +98,10 @@ const rows: Row[] = [
   { name: 'typo matching a broad front-end gap stays an app bug', primary: typeError, gaps: [gap({ key: 'forward-reference', stage: 'typecheck', signaturePatterns: ['undefined variable'] })], class: 'app', reason: /type checker rejected/ },
   { name: 'front-end gap with its risky shape → known-gap', primary: typeError, shapeHints: ['forward-reference'], gaps: [gap({ key: 'forward-reference', stage: 'typecheck', signaturePatterns: ['undefined variable'] })], class: 'known-gap', reason: /forward-reference/, gapKey: 'forward-reference' },
   { name: 'the hinted gap wins over a longer unhinted match', primary: llvmVerify, shapeHints: ['b'], gaps: [gap({ key: 'a', signaturePatterns: ['PHI node entries do not match predecessors!'] }), gap({ key: 'b', signaturePatterns: ['PHI'] })], class: 'known-gap', reason: /'b'/, gapKey: 'b' },
-  { name: 'gap fixed in this dialect → compiler regression', primary: llvmVerify, gaps: [gap({ status: { february: 'open', april: 'fixed' } })], dialect: 'april', class: 'compiler', reason: /recorded as fixed.*regression|failure after/ },
+  { name: 'text shared by two same-stage gaps, no shape → compiler bug that resembles the first', primary: llvmVerify, gaps: [gap({ key: 'a' }), gap({ key: 'b' })], class: 'compiler', reason: /^failure after/, resembles: 'a' },
+  { name: 'text shared by two same-stage gaps, shape of the second → that gap', primary: llvmVerify, shapeHints: ['b'], gaps: [gap({ key: 'a' }), gap({ key: 'b' })], class: 'known-gap', reason: /^known gap 'b'.*risky shape/, gapKey: 'b' },
+  { name: 'text specific to one gap names it without the shape', primary: llvmVerify, gaps: [gap({ key: 'a' }), gap({ key: 'b', stage: 'runtime-crash' })], class: 'known-gap', reason: /^known gap 'a'.*no other known gap matches/, gapKey: 'a' },
+  { name: 'gap fixed in this dialect → compiler regression', primary: llvmVerify, gaps: [gap({ status: { february: 'open', april: 'fixed' } })], dialect: 'april', class: 'compiler', reason: /recorded as fixed.*regression|failure after/, resembles: 'nested-and' },
   { name: 'invalid gap pattern is skipped, not fatal', primary: llvmVerify, gaps: [gap({ signaturePatterns: ['(unclosed'] })], class: 'compiler', reason: /failure after/ },
   // No evidence: app.
   { name: 'plain type error → app', primary: typeError, class: 'app', reason: /type checker rejected.*E0004/ },
@@ -115,7 +125,8 @@ describe('decideVerdict: every evidence rule', () => {
     expect(v.confidence).toBeGreaterThan(0);
     expect(v.confidence).toBeLessThanOrEqual(1);
     if (row.minConfidence) expect(v.confidence).toBeGreaterThanOrEqual(row.minConfidence);
-    if (row.gapKey) expect(v.gapKey).toBe(row.gapKey);
+    expect(v.gapKey).toBe(row.gapKey);
+    expect(v.resemblesGap).toBe(row.resembles);
   });
 
   it('lists the strongest evidence first when several rules fire', () => {
@@ -140,5 +151,38 @@ describe('decideVerdict: every evidence rule', () => {
     const v = decideVerdict({ primary: wrongOutput, differentials: [versionDiff(wrongOutput, runtimeMissing)], gaps: [] });
     expect(v.class).toBe('undetermined');
     expect(v.reasons.join('\n')).toMatch(/could not compare/);
+  });
+
+  it('says that a missing fn main is possible when the caller did not check for it', () => {
+    const unknown = observeBuild(rec({ exitCode: 1, stderr: 'error: Unsupported binop type: String\n' }));
+    expect(unknown.lean).toBe('compiler');
+    expect(unknown.because).toMatch(/without `fn main`/);
+    expect(observeBuild(rec({ exitCode: 1, stderr: 'error: Unsupported binop type: String\n' }), { definesMain: true }).because).not.toMatch(/fn main/);
+  });
+
+  describe('a known-gap verdict needs the gap\'s shape (real catalog)', () => {
+    // An unannotated helper used at two types, no HTTP handler anywhere: the LLVM text is
+    // middleware-untyped-param's (and cross-module-poly-export's), the shape is neither.
+    const decide = (shapeHints: string[]) => decideVerdict({ primary: callParamMismatch, differentials: [], gaps: GAP_CATALOG, dialect: 'february', shapeHints });
+
+    it('without the shape: a compiler bug that resembles the gap', () => {
+      const v = decide([]);
+      expect(v.class).toBe('compiler');
+      expect(v.gapKey).toBeUndefined();
+      expect(v.resemblesGap).toBe('middleware-untyped-param');
+      expect(v.reasons.join('\n')).toMatch(/resembles known gaps 'middleware-untyped-param'.*'cross-module-poly-export'.*not counted/);
+    });
+
+    it('with the shape found by the scanner: the known gap', () => {
+      const v = decide(['middleware-untyped-param']);
+      expect(v.class).toBe('known-gap');
+      expect(v.gapKey).toBe('middleware-untyped-param');
+      expect(v.resemblesGap).toBeUndefined();
+      expect(v.reasons[0]).toMatch(/the program has its risky shape/);
+    });
+
+    it('a shape of a gap the text does not match changes nothing', () => {
+      expect(decide(['nested-and'])).toMatchObject({ class: 'compiler', resemblesGap: 'middleware-untyped-param' });
+    });
   });
 });

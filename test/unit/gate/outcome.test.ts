@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideOutcome, isFailure, type ProbeVerdict } from '../../../src/gate/outcome.js';
+import { decideBugOutcome, decideOutcome, isFailure, type ProbeVerdict } from '../../../src/gate/outcome.js';
 import type { GapStatus } from '../../../src/types/index.js';
 
 describe('decideOutcome', () => {
@@ -20,6 +20,14 @@ describe('decideOutcome', () => {
   it('puts what was observed in the detail of a changed or regressed gap', () => {
     expect(decideOutcome('changed', 'open', 'compiler-crash: panicked').detail).toContain('compiler-crash: panicked');
     expect(decideOutcome('still-open', 'fixed', 'llvm-verify: bad IR').detail).toContain('recorded fixed, now llvm-verify: bad IR');
+  });
+});
+
+describe('decideBugOutcome (--all-bugs: a stored repro, recorded open)', () => {
+  it('says a fixed repro builds and runs clean: a repro has no expected output to print', () => {
+    expect(decideBugOutcome('fixed', 'ran, printed "x"')).toEqual({ outcome: 'fixed', detail: 'the stored repro builds and runs clean' });
+    expect(decideBugOutcome('still-open', 'compiler-crash: boom')).toEqual({ outcome: 'still-open', detail: 'still compiler-crash: boom' });
+    expect(decideBugOutcome('changed', 'llvm-verify: bad')).toEqual({ outcome: 'changed', detail: 'fails differently: llvm-verify: bad' });
   });
 });
 

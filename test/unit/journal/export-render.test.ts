@@ -59,6 +59,29 @@ describe('markdown export', () => {
   });
 });
 
+describe('markdown export keeps text exactly as stored', () => {
+  const signature = 'type-error||expected `Int`, found ``String`` in `fn` here';
+  const md = renderJournalMarkdown({
+    ...DATA,
+    bugs: [bug(1, { signature, message: 'expected `Int` * 2_000 [sic] \\n', verdict: { class: 'known-gap', confidence: 0.5, reasons: [], gapKey: 'gap`key' } })],
+  });
+
+  it('shows a signature with backticks verbatim in a longer code span', () => {
+    expect(md).toContain(`signature \`\`\`${signature}\`\`\` (sig-v1)`);
+    expect(md).toContain('known gap ``gap`key``');
+    expect(md).not.toContain("'Int'");
+  });
+
+  it('escapes Markdown marks in prose instead of dropping or replacing them', () => {
+    expect(md).toContain('## #1: expected \\`Int\\` \\* 2\\_000 \\[sic\\] \\\\n');
+  });
+
+  it('pads a code span whose text starts or ends with a backtick', () => {
+    const edge = renderJournalMarkdown({ ...DATA, bugs: [bug(1, { signature: '`x`' })] });
+    expect(edge).toContain('signature `` `x` `` (sig-v1)');
+  });
+});
+
 describe('html export', () => {
   const html = renderJournalHtml(DATA);
 

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFil
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { APPLICATION_ID, fingerprint, openJournal, resolveJournalPath, SCHEMA_VERSION } from '../../../src/journal/index.js';
+import { APPLICATION_ID, fingerprint, openJournal, openJournalReadOnly, resolveJournalPath, SCHEMA_VERSION, type Journal } from '../../../src/journal/index.js';
 import { parseSqliteHeader } from '../../../src/journal/header.js';
 import { ExitCode, UserError } from '../../../src/types/index.js';
 import { symptom, tempDir } from './support/fixtures.js';
@@ -22,19 +22,24 @@ function snapshot(path: string): { hash: string; mtimeMs: number; siblings: stri
   };
 }
 
+/** Both the write open and the read-only open refuse the file and leave it as it was. */
 function expectRefused(path: string, message: RegExp): void {
   const before = snapshot(path);
+  for (const open of [openJournal, openJournalReadOnly]) expectUserError(() => open(path).close(), ExitCode.JOURNAL, message);
+  expect(snapshot(path)).toEqual(before);
+}
+
+function expectUserError(fn: () => unknown, exitCode: number, message: RegExp): void {
   let error: unknown;
   try {
-    openJournal(path).close();
+    fn();
   } catch (err) {
     error = err;
   }
   expect(error).toBeInstanceOf(UserError);
-  expect((error as UserError).exitCode).toBe(ExitCode.JOURNAL);
+  expect((error as UserError).exitCode).toBe(exitCode);
   expect((error as UserError).message).toMatch(message);
   expect((error as UserError).hint).toBeTruthy();
-  expect(snapshot(path)).toEqual(before);
 }
 
 describe('journal location', () => {
@@ -263,5 +268,76 @@ describe('migrating an older journal', () => {
     const db = new Database(path, { readonly: true });
     expect(db.prepare('SELECT count(*) FROM repro_files').pluck().get()).toBe(1);
     db.close();
+  });
+});
+
+describe('opening for reading only', () => {
+  function journalWith(path: string, ...messages: string[]): void {
+    const journal = openJournal(path);
+    for (const message of messages) journal.recordOccurrence({ symptom: symptom(message) });
+    journal.close();
+  }
+
+  it('refuses a missing journal and creates nothing', () => {
+    const path = join(dir, 'typo', 'journal.db');
+    expectUserError(() => openJournalReadOnly(path), ExitCode.JOURNAL, /^no journal at .*typo\/journal\.db$/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('reads bugs, stats, gaps and the export without writing or leaving -wal/-shm files', () => {
+    const path = join(dir, 'journal.db');
+    journalWith(path, 'boom', 'bang');
+    const before = snapshot(path);
+    const journal = openJournalReadOnly(path);
+    expect(journal.listBugs().map((b) => b.message)).toEqual(['bang', 'boom']);
+    expect(journal.getBug(1).message).toBe('boom');
+    expect(journal.stats()).toMatchObject({ bugs: 2, occurrences: 2 });
+    expect(journal.exportAll().bugs).toHaveLength(2);
+    journal.close();
+    expect(snapshot(path)).toEqual(before);
+  });
+
+  it('sees what a writer that still has the journal open has committed', () => {
+    const path = join(dir, 'journal.db');
+    const writer = openJournal(path);
+    writer.recordOccurrence({ symptom: symptom('in the WAL only') });
+    expect(statSync(`${path}-wal`).size).toBeGreaterThan(0);
+    const reader = openJournalReadOnly(path);
+    expect(reader.listBugs().map((b) => b.message)).toEqual(['in the WAL only']);
+    writer.recordOccurrence({ symptom: symptom('later') });
+    expect(reader.listBugs()).toHaveLength(2);
+    reader.close();
+    writer.close();
+    expect(readdirSync(dir)).toEqual(['journal.db']);
+  });
+
+  it('refuses writes through it', () => {
+    const path = join(dir, 'journal.db');
+    journalWith(path, 'boom');
+    const before = snapshot(path);
+    const journal = openJournalReadOnly(path) as Journal;
+    expectUserError(() => journal.recordOccurrence({ symptom: symptom('new') }), ExitCode.JOURNAL, /cannot write journal/);
+    journal.close();
+    expect(snapshot(path)).toEqual(before);
+  });
+
+  it('reads an older journal through an upgraded copy in memory: no migration, no backup, file untouched', () => {
+    const path = join(dir, 'journal.db');
+    writeV1Journal(path);
+    const before = snapshot(path);
+    const journal = openJournalReadOnly(path);
+    expect(journal.getBug(7)).toMatchObject({ status: 'workaround', repro: { 'main.mpl': 'fn main() do\n  println("v1")\nend\n' } });
+    expect(journal.gapStatus('multiline-pipe', 'february')).toMatchObject({ status: 'fixed', fixedIn: 'fc2032b8' });
+    journal.close();
+    expect(snapshot(path)).toEqual(before);
+  });
+
+  it('reads an empty (0-byte) file as an empty journal', () => {
+    const path = join(dir, 'journal.db');
+    writeFileSync(path, '');
+    const journal = openJournalReadOnly(path);
+    expect(journal.listBugs()).toEqual([]);
+    journal.close();
+    expect(readFileSync(path).length).toBe(0);
   });
 });

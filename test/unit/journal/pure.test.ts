@@ -29,6 +29,12 @@ describe('parseStatus', () => {
     }
   });
 
+  it('as a list filter, also accepts a bare duplicate (any duplicate)', () => {
+    expect(parseStatus('duplicate', { filter: true })).toEqual({ status: 'duplicate' });
+    expect(parseStatus('duplicate-of:3', { filter: true })).toEqual({ status: 'duplicate', duplicateOf: 3 });
+    expect(() => parseStatus('closed', { filter: true })).toThrow(UserError);
+  });
+
   it('formats duplicates with their target', () => {
     expect(formatStatus('duplicate', 3)).toBe('duplicate-of #3');
     expect(formatStatus('open', null)).toBe('open');

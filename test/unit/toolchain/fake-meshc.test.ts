@@ -224,22 +224,33 @@ describe('fake-meshc build: back-end failures and crashes', () => {
     const files = { 'main.mpl': 'import Util\nfn main() do\n  println("x")\nend\n', 'util.mpl': 'pub fn f() do\n  1\nend\n' };
     const feb = await (await setup(rules('february'), files)).run(['build', 'proj', '--no-color']);
     expect(feb.exitCode).toBe(101);
-    expect(feb.stderr).toMatch(/^thread 'main' (\(\d+\) )?panicked at crates\/mesh-codegen\/\S+:\d+:\d+:\nFound IntValue but expected the PointerValue variant\nnote: run with `RUST_BACKTRACE=1`/);
+    expect(feb.stderr).toMatch(/^\nthread 'main' \(\d+\) panicked at crates\/mesh-codegen\/\S+:\d+:\d+:\nFound IntValue but expected the PointerValue variant\nnote: run with `RUST_BACKTRACE=1`/);
     const apr = await (await setup(rules('april'), files)).run(['build', 'proj', '--json']);
     expect(apr.exitCode).toBe(101);
     expect(apr.stderr).toMatch(/panicked at compiler\/mesh-codegen\//);
   });
 
-  it('fails to link without fn main (undefined reference to `main`), leaving the object file', async () => {
+  it('fails in code generation without fn main, as both real compilers do (no link, no object file)', async () => {
     const files = { 'main.mpl': 'fn helper() do\n  1\nend\n' };
-    const feb = await (await setup({ dialect: 'february' }, files));
+    for (const dialect of ['february', 'april'] as const) {
+      const made = await setup({ dialect }, files);
+      const human = await made.run(['build', 'proj', '--no-color']);
+      expect(human).toMatchObject({ exitCode: 1, stdout: '', stderr: 'error: Unsupported binop type: String\n' });
+      expect(existsSync(join(made.root, 'proj/proj.o'))).toBe(false);
+      const json = await made.run(['build', 'proj', '--json']);
+      expect(json.stderr).toBe('{"code":"C0001","file":"","fix":null,"message":"Unsupported binop type: String","severity":"error","spans":[]}\n');
+    }
+  });
+
+  it('fails to link the way each dialect prints it, leaving the object file', async () => {
+    const rules = (dialect: 'february' | 'april'): FakeMeshcRules => ({ dialect, rules: [{ then: { build: { kind: 'link', stderr: 'ld: boom\n' } } }] });
+    const feb = await setup(rules('february'));
     const record = await feb.run(['build', 'proj', '--no-color']);
-    expect(record.exitCode).toBe(1);
-    expect(record.stderr).toMatch(/^error: Linking failed:\n[\s\S]*undefined reference to `main'/);
+    expect(record).toMatchObject({ exitCode: 1, stderr: 'error: Linking failed:\nld: boom\n\n' }); // February keeps the linker's newline
     expect(existsSync(join(feb.root, 'proj/proj.o'))).toBe(true);
     expect(existsSync(join(feb.root, 'proj/proj'))).toBe(false);
-    const apr = await (await setup({ dialect: 'april' }, files)).run(['build', 'proj', '--no-color']);
-    expect(apr.stderr).toMatch(/^error: Linking failed for target 'x86_64-unknown-linux-gnu'\.\nlinker: cc\nruntime: .*\nstderr:\n/);
+    const apr = await (await setup(rules('april'))).run(['build', 'proj', '--no-color']);
+    expect(apr.stderr).toMatch(/^error: Linking failed for target 'x86_64-unknown-linux-gnu'\.\nlinker: cc\nruntime: .*\nstderr:\nld: boom\n$/);
   });
 
   it('reports a missing runtime library in each dialect’s words', async () => {

@@ -55,7 +55,7 @@ describe('runBinary (binaries written by the fake-meshc test double)', () => {
   it('captures a runtime panic as panic text then SIGABRT', async () => {
     const record = await runBinary(await binaryFor('PANIC'), { timeoutMs: 10_000 });
     expect(record.signal).toBe('SIGABRT');
-    expect(record.stderr).toMatch(/^thread '<unnamed>' \(\d+\) panicked at compiler\/mesh-rt\//);
+    expect(record.stderr).toMatch(/^\nthread '<unnamed>' \(\d+\) panicked at compiler\/mesh-rt\//);
     expect(record.stderr).toContain('\nmesh_list_head: empty list\n');
     expect(record.stderr).toContain('panic in a function that cannot unwind');
   });
