@@ -1,34 +1,70 @@
 #!/usr/bin/env node
-// `npm run test:real`: runs test/real/*.test.ts against a real meshc.
+// `npm run test:real`: runs test/real/*.test.ts against real meshc compilers.
 //   MESHC=/path/to/meshc            the compiler under test (MESHC_NEW is accepted too)
 //   MESHC_BASELINE=/path/to/meshc   optional second compiler for the version differential
 //                                   (MESHC_OLD is accepted too)
-// Without a compiler it says SKIPPED and exits 0, so CI without meshc stays green.
+// Without MESHC it looks where docs/toolchain.md says to put the compilers:
+//   ${MESHER_TRIAGE_COMPILERS:-~/.cache/mesher-triage/meshc}/{april,february}/meshc
+// and runs the suite both ways (April against February, then February against April).
+// With no compiler at all it says SKIPPED and exits 0, so CI without meshc stays green.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 const env = { ...process.env };
-env.MESHC ||= env.MESHC_NEW ?? '';
-env.MESHC_BASELINE ||= env.MESHC_OLD ?? '';
+const explicit = env.MESHC || env.MESHC_NEW || '';
 
-if (!env.MESHC) {
-  console.log('test:real: SKIPPED — set MESHC=/path/to/meshc to run against a real compiler');
-  process.exit(0);
+/** The compilers found in the documented place, by dialect. */
+function cachedCompilers() {
+  const root = env.MESHER_TRIAGE_COMPILERS || join(homedir(), '.cache/mesher-triage/meshc');
+  const found = {};
+  for (const dialect of ['april', 'february']) {
+    const path = join(root, dialect, 'meshc');
+    try {
+      accessSync(path, constants.X_OK);
+      found[dialect] = path;
+    } catch {
+      // not there: that direction is skipped
+    }
+  }
+  return { root, found };
 }
-for (const name of ['MESHC', 'MESHC_BASELINE']) {
-  if (env[name] && !existsSync(env[name])) {
-    console.error(`test:real: ${name}=${env[name]} does not exist`);
-    process.exit(5);
+
+let runs;
+if (explicit) {
+  runs = [{ meshc: explicit, baseline: env.MESHC_BASELINE || env.MESHC_OLD || '' }];
+} else {
+  const { root, found } = cachedCompilers();
+  if (!found.april && !found.february) {
+    console.log(`test:real: SKIPPED — no real meshc: set MESHC=/path/to/meshc, or put compilers in ${root}/{april,february}/meshc (docs/toolchain.md)`);
+    process.exit(0);
+  }
+  runs = [
+    found.april && { meshc: found.april, baseline: found.february ?? '' },
+    found.february && { meshc: found.february, baseline: found.april ?? '' },
+  ].filter(Boolean);
+}
+
+for (const run of runs) {
+  for (const [name, path] of [['MESHC', run.meshc], ['MESHC_BASELINE', run.baseline]]) {
+    if (path && !existsSync(path)) {
+      console.error(`test:real: ${name}=${path} does not exist`);
+      process.exit(5);
+    }
   }
 }
 
-console.log(`test:real: meshc = ${env.MESHC}${env.MESHC_BASELINE ? `, baseline = ${env.MESHC_BASELINE}` : ''}`);
 const vitest = resolve(createRequire(import.meta.url).resolve('vitest/package.json'), '..', 'vitest.mjs');
-// The real suite shares the machine with LLVM: one test file at a time.
-const result = spawnSync(process.execPath, [vitest, 'run', 'test/real', '--no-file-parallelism', ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env: { ...env, MESHC_REAL: '1' },
-});
-process.exit(result.status ?? 1);
+let failed = 0;
+for (const run of runs) {
+  console.log(`test:real: meshc = ${run.meshc}${run.baseline ? `, baseline = ${run.baseline}` : ''}`);
+  // The real suite shares the machine with LLVM: one test file at a time.
+  const result = spawnSync(process.execPath, [vitest, 'run', 'test/real', '--no-file-parallelism', ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...env, MESHC: run.meshc, MESHC_BASELINE: run.baseline, MESHC_REAL: '1' },
+  });
+  if (result.status !== 0) failed++;
+}
+process.exit(failed === 0 ? 0 : 1);

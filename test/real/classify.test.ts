@@ -114,9 +114,9 @@ describe.runIf(REAL_ENABLED)('real meshc: classify', () => {
     expect(report.verdict.class).toBe('compiler');
   }, 600_000);
 
-  it('a program without fn main fails to link, which is a user error', async () => {
+  it('a program without fn main fails in codegen, which is a user error', async () => {
     const report = await classify(join(work, 'no-main.mpl'));
-    expect(report.symptom.stage).toBe('link');
+    expect(report.symptom.stage).toBe('codegen');
     expect(report.verdict.class).toBe('app');
     expect(report.verdict.reasons[0]).toMatch(/fn main/);
   });
