@@ -3,6 +3,10 @@
  * (`}{`, no newline between type-checker objects), mixed with plain text (panic text,
  * `  Compiled: …`, `[mesh-codegen] warning: …`). It never throws: anything that is not a
  * complete, parseable top-level object is returned as text.
+ *
+ * An object never starts inside a quoted stretch of the surrounding text line: Rust debug
+ * output quotes LLVM values (`llvm_value: "{} zeroinitializer"`), and taking that `{}` for an
+ * object would cut the line in two (the real for-let-tail panic lost its end that way).
  */
 
 export type StreamSegment =
@@ -16,8 +20,16 @@ export function scanJsonStream(input: string): StreamSegment[] {
   // Each failed attempt rescans text; a budget keeps pathological input (thousands of
   // unclosed `{"`) linear: once spent, the rest is returned as text.
   const budget = { left: SCAN_BUDGET_PER_CHAR * input.length + 4096 };
+  // Inside a "…" of the text (Rust debug strings escape their quotes as \"); reset per line.
+  let quoted = false;
   while (i < input.length) {
-    if (input[i] === '{' && budget.left > 0 && looksLikeObjectStart(input, i)) {
+    const c = input[i];
+    if (c === '\n') quoted = false;
+    else if (quoted && c === '\\' && input[i + 1] !== '\n') {
+      i += 2;
+      continue;
+    } else if (c === '"') quoted = !quoted;
+    if (c === '{' && !quoted && budget.left > 0 && looksLikeObjectStart(input, i)) {
       const end = balancedObjectEnd(input, i, budget);
       if (end !== -1) {
         const raw = input.slice(i, end + 1);

@@ -11,6 +11,9 @@ describe('scanJsonStream', () => {
     ['unbalanced prefix then a valid object', '{ broken {"ok":true}', [{ ok: true }]],
     ['truncated object', '{"code":"E0001","message":"type', []],
     ['Rust debug braces are not JSON', 'Value { name: "", address: 0x1 }', []],
+    ['braces inside a quoted stretch of text are not JSON', 'Value { llvm_value: "{} zeroinitializer", llvm_type: "{}", s: "\\"{\\"a\\":1}" }', []],
+    ['an object after a closed quoted stretch on the same line', 'x "q" {"a":1}', [{ a: 1 }]],
+    ['an unclosed quote does not outlive its line', 'x "open\n{"a":1}', [{ a: 1 }]],
     ['empty object', '{}', [{}]],
     ['top-level array is text', '[1,2]', []],
   ])('%s', (_name, input, objects) => {
@@ -21,6 +24,11 @@ describe('scanJsonStream', () => {
     const input = '{"a":['.repeat(50_000) + '{"ok":1}';
     const segments = scanJsonStream(input);
     expect(segments.map((s) => (s.kind === 'text' ? s.text : s.raw)).join('')).toBe(input);
+  });
+
+  it('keeps a Rust panic line whole when it quotes `{}` (the real for-let-tail panic)', () => {
+    const line = 'Found StructValue(StructValue { struct_value: Value { name: "", llvm_value: "{} zeroinitializer", llvm_type: "{}" } }) but expected the IntValue variant';
+    expect(textOutsideObjects(`thread 'main' (7) panicked at expr.rs:1:2:\n${line}\n`)).toContain(line);
   });
 
   it('replaces each object by a line break in the text view', () => {

@@ -36,6 +36,9 @@ interface Expectations {
 }
 
 const root = join(__dirname, '../../../fixtures/real-meshc');
+const PROBES = join(__dirname, '../../../fixtures/mesh/gaps');
+/** The one source key of a probe's record (scripts/record-real.js): its whole text, `# file:` sections included. */
+const PROBE_SOURCE_KEY = 'main.mpl (or # file: sections)';
 const expectations = JSON.parse(readFileSync(join(root, 'expectations.json'), 'utf8')) as Expectations;
 const files = (['february', 'april'] as const).flatMap((dialect) =>
   readdirSync(join(root, dialect))
@@ -93,11 +96,26 @@ const classified: Classified[] = files.flatMap(({ name, data }) => {
 });
 
 describe('real meshc records: classification', () => {
-  it('covers all 94 recorded files (47 programs × 2 compilers), each with O0, O2 and json cases', () => {
-    expect(files).toHaveLength(94);
-    expect(new Set(files.map((f) => f.name)).size).toBe(47);
+  it('covers all 108 recorded files (54 programs × 2 compilers), each with O0, O2 and json cases', () => {
+    expect(files).toHaveLength(108);
+    expect(new Set(files.map((f) => f.name)).size).toBe(54);
     for (const { name, data } of files) expect(data.cases.map((c) => c.mode), name).toEqual(['O0', 'O2', 'json']);
-    expect(classified).toHaveLength(282);
+    expect(classified).toHaveLength(324);
+  });
+
+  it('records every probe with both compilers, as the probe is now (a rewritten probe must be recorded again)', () => {
+    const probes = readdirSync(PROBES).filter((f) => f.endsWith('.mpl'));
+    for (const dialect of ['february', 'april'] as const) {
+      const recorded = files.filter((f) => f.data.dialect === dialect && f.data.program.startsWith('fixtures/mesh/gaps/'));
+      expect(recorded.map((f) => `${f.name}.mpl`).sort(), dialect).toEqual(probes.sort());
+      for (const { name, data } of recorded) {
+        expect(data.program, `${dialect}/${name}`).toBe(`fixtures/mesh/gaps/${name}.mpl`);
+        // A changed probe must be recorded again (npm run record:real).
+        expect(data.source, `re-record ${dialect}/${name}: npm run record:real -- fixtures/mesh/gaps/${name}.mpl`).toEqual({
+          [PROBE_SOURCE_KEY]: readFileSync(join(PROBES, `${name}.mpl`), 'utf8'),
+        });
+      }
+    }
   });
 
   it('has an expectation for every program and uses every expectation written', () => {

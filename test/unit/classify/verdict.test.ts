@@ -161,28 +161,34 @@ describe('decideVerdict: every evidence rule', () => {
   });
 
   describe('a known-gap verdict needs the gap\'s shape (real catalog)', () => {
-    // An unannotated helper used at two types, no HTTP handler anywhere: the LLVM text is
-    // middleware-untyped-param's (and cross-module-poly-export's), the shape is neither.
+    // The verifier's first sentence, `Call parameter type does not match function signature!`,
+    // is the text of two llvm-verify gaps open in February, cross-module-poly-export and
+    // service-struct-state; the program (a helper whose result lowered to {}) has neither shape.
     const decide = (shapeHints: string[]) => decideVerdict({ primary: callParamMismatch, differentials: [], gaps: GAP_CATALOG, dialect: 'february', shapeHints });
+
+    it('the text fits both gaps: their stage, and open in February', () => {
+      const fitting = GAP_CATALOG.filter((g) => g.stage === 'llvm-verify' && g.status.february === 'open' && g.signaturePatterns.some((p) => new RegExp(p, 'i').test(callParamMismatch.symptom.message)));
+      expect(fitting.map((g) => g.key)).toEqual(['cross-module-poly-export', 'service-struct-state']);
+    });
 
     it('without the shape: a compiler bug that resembles the gap', () => {
       const v = decide([]);
       expect(v.class).toBe('compiler');
       expect(v.gapKey).toBeUndefined();
-      expect(v.resemblesGap).toBe('middleware-untyped-param');
-      expect(v.reasons.join('\n')).toMatch(/resembles known gaps 'middleware-untyped-param'.*'cross-module-poly-export'.*not counted/);
+      expect(v.resemblesGap).toBe('cross-module-poly-export');
+      expect(v.reasons.join('\n')).toMatch(/resembles known gaps 'cross-module-poly-export'.*'service-struct-state'.*not counted/);
     });
 
-    it('with the shape found by the scanner: the known gap', () => {
-      const v = decide(['middleware-untyped-param']);
+    it('with the shape found by the scanner: the known gap (the second of the two, by its shape alone)', () => {
+      const v = decide(['service-struct-state']);
       expect(v.class).toBe('known-gap');
-      expect(v.gapKey).toBe('middleware-untyped-param');
+      expect(v.gapKey).toBe('service-struct-state');
       expect(v.resemblesGap).toBeUndefined();
-      expect(v.reasons[0]).toMatch(/the program has its risky shape/);
+      expect(v.reasons[0]).toMatch(/^known gap 'service-struct-state'.*the program has its risky shape/);
     });
 
     it('a shape of a gap the text does not match changes nothing', () => {
-      expect(decide(['nested-and'])).toMatchObject({ class: 'compiler', resemblesGap: 'middleware-untyped-param' });
+      expect(decide(['nested-and'])).toMatchObject({ class: 'compiler', resemblesGap: 'cross-module-poly-export' });
     });
   });
 });

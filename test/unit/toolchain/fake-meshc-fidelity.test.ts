@@ -135,10 +135,14 @@ function buildOutcomeFor(file: RecordedFile, recorded: RecordedCase): Derived<Fa
 /** What the built binary must do to print what this run record holds. */
 function runOutcomeFor(run: RunRecord): Derived<FakeRunOutcome> {
   const stdout = { stdout: run.stdout };
-  if (run.timedOut) return run.stderr ? { unsimulated: 'a hang that printed to stderr' } : { ok: { ...stdout, hang: true } };
+  const listening = HTTP_LISTENING.exec(run.stderr);
+  if (run.timedOut) {
+    // A server that never exits: its only stderr is the runtime's listening line.
+    if (listening) return { ok: { ...stdout, listening: Number(listening[1]), hang: true } };
+    return run.stderr ? { unsimulated: 'a hang that printed to stderr' } : { ok: { ...stdout, hang: true } };
+  }
   const panic = RUNTIME_PANIC.exec(run.stderr);
   if (panic && run.signal === 'SIGABRT') return { ok: { ...stdout, ...(panic[1] ? { panic: panic[2]! } : { runtimePanic: panic[2]! }) } };
-  const listening = HTTP_LISTENING.exec(run.stderr);
   const stderr = listening ? { listening: Number(listening[1]) } : run.stderr ? { stderr: run.stderr } : {};
   if (run.signal) return { ok: { ...stdout, ...stderr, signal: run.signal } };
   return { ok: { ...stdout, ...stderr, ...(run.exitCode ? { exitCode: run.exitCode } : {}) } };
