@@ -1,6 +1,6 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ExitCode, UserError, usageError, type VerdictClass } from '../../types/index.js';
 import { GAP_CATALOG } from '../../gaps/catalog.js';
@@ -62,8 +62,23 @@ function withJournal<T>(command: Command, body: (journal: Journal) => T): T {
   return using(openJournalFromOptions(command.optsWithGlobals<JournalOptions>()), body);
 }
 
+/**
+ * For commands that only read: a journal we may write is opened normally, so the known-gap
+ * catalog is seeded into what they show; a read-only one is read as stored, never written.
+ */
 function withReadOnlyJournal<T>(command: Command, body: (journal: ReadOnlyJournal) => T): T {
-  return using(openJournalReadOnlyFromOptions(command.optsWithGlobals<JournalOptions>()), body);
+  const options = command.optsWithGlobals<JournalOptions>();
+  return using(isWritable(resolveJournalPath(options.journal)) ? openJournalFromOptions(options) : openJournalReadOnlyFromOptions(options), body);
+}
+
+function isWritable(path: string): boolean {
+  try {
+    accessSync(path, fsConstants.W_OK);
+    accessSync(dirname(path), fsConstants.W_OK); // SQLite writes its -wal and -shm files beside the journal
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function using<J extends ReadOnlyJournal, T>(journal: J, body: (journal: J) => T): T {
