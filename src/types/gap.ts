@@ -24,7 +24,11 @@ export interface KnownGap {
   kind: 'compiler' | 'runtime-limit';
   /** Where the symptom appears when the gap is open. */
   stage: Stage;
-  /** Regular expression sources (case-insensitive) matched against a symptom's message/signature. */
+  /**
+   * Regular expression sources (case-insensitive) matched against a symptom's message and
+   * signature only, never the detail (an LLVM verifier's IR lines such as `%and_result = phi`
+   * appear in healthy code too). A pattern only the detail could match is dead; a test finds them.
+   */
   signaturePatterns: string[];
   /** The code shape that triggers it, in words. */
   trigger: string;

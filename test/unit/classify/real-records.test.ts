@@ -141,3 +141,17 @@ describe('real meshc records: classification', () => {
     if (e.reasonsInclude) expect(v.reasons.join('\n')).toMatch(new RegExp(e.reasonsInclude));
   });
 });
+
+describe('real meshc records: the gap catalog', () => {
+  it('has no signature pattern that only ever matches verifier detail (matching reads message + signature only)', () => {
+    // Such a pattern is dead: it never names a gap, yet reads as if it did.
+    const texts = classified.map(({ observation: o }) => `${o.symptom.message}\n${o.symptom.signature}`);
+    const details = classified.map(({ observation: o }) => o.detail);
+    const dead = GAP_CATALOG.flatMap((gap) =>
+      gap.signaturePatterns
+        .filter((p) => details.some((d) => new RegExp(p, 'i').test(d)) && !texts.some((t) => new RegExp(p, 'i').test(t)))
+        .map((p) => `${gap.key}: ${p}`),
+    );
+    expect(dead).toEqual([]);
+  });
+});
