@@ -458,8 +458,7 @@ const BRANCH_KINDS = ['if_expression', 'case_expression', 'while_expression', 'f
 /** `&&`/`and` nested in another boolean operator, chained, or evaluated outside the entry block. */
 const andOutsideEntryBlock: DetectionPredicate = (node, ctx) => {
   const index = indexOf(ctx);
-  let parent = index.parentOf(node);
-  while (parent && parent.type === 'parenthesized_expression') parent = index.parentOf(parent);
+  const parent = index.parentSkipping(node, 'parenthesized_expression');
   if (parent && isAndExpression(ctx, parent)) return false; // the outermost && of a chain reports
   const operands = [childByField(node, 'left'), childByField(node, 'right')].filter((n): n is MeshNode => n !== undefined);
   if (operands.some((o) => index.anyBelow('and', o, ['binary_expression'], (n) => isAndExpression(ctx, n)))) return true;

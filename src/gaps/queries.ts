@@ -79,15 +79,36 @@ export function headKind(pattern: string): string | undefined {
   return m?.[1];
 }
 
+const KIND_TOKEN = /"(?:[^"\\]|\\.)*"|;[^\n]*|\[|\]|\(\s*([a-z_][a-z0-9_]*)/g;
+
+/**
+ * Named node kinds every match of a top-level pattern contains: each `(kind ...)` outside an
+ * `[...]` alternation (the supported subset has no quantifiers or negations, so each such
+ * node pattern must match some node). `(_)` and ERROR are not kinds here.
+ */
+export function requiredKinds(pattern: string): string[] {
+  const out: string[] = [];
+  let alternation = 0;
+  for (const m of pattern.matchAll(KIND_TOKEN)) {
+    if (m[0] === '[') alternation++;
+    else if (m[0] === ']') alternation--;
+    else if (m[1] !== undefined && m[1] !== '_' && alternation === 0) out.push(m[1]);
+  }
+  return out;
+}
+
+const splitCache = new Map<string, Array<{ kinds: string[]; literals: string[] }>>();
+
 /**
  * Cheap pre-check: false when no top-level pattern of the query can match this file, because
- * its head node kind does not occur or a literal it compares with `#eq?` is not in the text.
+ * a node kind it needs does not occur or a literal it compares with `#eq?` is not in the text.
  * Saves running most queries on most files (each query run walks the whole tree).
  */
 export function mayMatch(queryText: string, source: string, hasKind: (kind: string) => boolean = () => true): boolean {
-  return splitPatterns(queryText).some((p) => {
-    const kind = headKind(p);
-    if (kind !== undefined && kind !== 'ERROR' && !hasKind(kind)) return false;
-    return requiredLiterals(p).every((lit) => source.includes(lit));
-  });
+  let patterns = splitCache.get(queryText);
+  if (!patterns) {
+    patterns = splitPatterns(queryText).map((p) => ({ kinds: requiredKinds(p), literals: requiredLiterals(p) }));
+    splitCache.set(queryText, patterns);
+  }
+  return patterns.some((p) => p.kinds.every(hasKind) && p.literals.every((lit) => source.includes(lit)));
 }

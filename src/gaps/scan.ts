@@ -79,7 +79,6 @@ export function scanParsed(file: ParsedFile, options: ScanOptions = {}, project:
   const lines = new Positions(file.source);
   const index = treeIndex(file.root);
   const hasKind = (kind: string): boolean => index.countOf(kind) > 0;
-  const seen = new Set<string>();
   const findings: GapFinding[] = [];
   for (const gap of activeGaps(options)) {
     const kinds = options.workarounds === false ? (['risky'] as const) : (['risky', 'workaround'] as const);
@@ -88,23 +87,34 @@ export function scanParsed(file: ParsedFile, options: ScanOptions = {}, project:
       if (!pattern || (options.exhaustive !== true && !mayMatch(pattern, file.source, hasKind))) continue;
       const predicate: DetectionPredicate | undefined = GAP_PREDICATES[gap.key]?.[kind];
       const message = kind === 'risky' ? riskyMessage(gap) : `known workaround for ${gap.key} (${gap.title})`;
+      // One finding per gap, kind and start position; a start index is one line and column.
+      const seen = new Set<number>();
+      const add = (node: MeshNode): void => {
+        if (seen.has(node.start)) return;
+        seen.add(node.start);
+        const start = lines.position(node.start);
+        const end = lines.position(node.end);
+        findings.push({
+          file: file.path,
+          line: start.line,
+          column: start.column,
+          endLine: end.line,
+          endColumn: end.column,
+          gapKey: gap.key,
+          kind,
+          message,
+        });
+      };
       for (const captured of captureNodes(index, file.source, pattern, CAPTURE[kind])) {
-        for (const node of reported(captured, predicate, context)) {
-          const start = lines.position(node.start);
-          const end = lines.position(node.end);
-          const id = `${gap.key}|${kind}|${start.line}|${start.column}`;
-          if (seen.has(id)) continue;
-          seen.add(id);
-          findings.push({
-            file: file.path,
-            line: start.line,
-            column: start.column,
-            endLine: end.line,
-            endColumn: end.column,
-            gapKey: gap.key,
-            kind,
-            message,
-          });
+        if (!predicate) {
+          add(captured);
+          continue;
+        }
+        const verdict = predicate(captured, context);
+        if (verdict === true) add(captured);
+        else if (verdict !== false) {
+          if (Array.isArray(verdict)) for (const node of verdict as readonly MeshNode[]) add(node);
+          else add(verdict as MeshNode);
         }
       }
     }
@@ -133,18 +143,10 @@ class Positions {
   }
 }
 
-function reported(node: MeshNode, predicate: DetectionPredicate | undefined, context: ScanContext): readonly MeshNode[] {
-  if (!predicate) return [node];
-  const verdict = predicate(node, context);
-  if (verdict === true) return [node];
-  if (verdict === false) return [];
-  return Array.isArray(verdict) ? (verdict as readonly MeshNode[]) : [verdict as MeshNode];
-}
-
 export function sortFindings(findings: GapFinding[]): GapFinding[] {
-  return findings.sort(
-    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.gapKey.localeCompare(b.gapKey) || a.kind.localeCompare(b.kind),
-  );
+  // Equal strings compare as 0 without asking ICU (most pairs share file, key and kind).
+  const compare = (x: string, y: string): number => (x === y ? 0 : x.localeCompare(y));
+  return findings.sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column || compare(a.gapKey, b.gapKey) || compare(a.kind, b.kind));
 }
 
 /** Scans Mesh source text (one standalone file). */

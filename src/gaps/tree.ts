@@ -1,4 +1,4 @@
-import { childByField, namedChildren, nodeText, type MeshNode } from '../syntax/index.js';
+import { childByField, namedChildren, nodeText, preorderOf, type MeshNode } from '../syntax/index.js';
 
 /** Small pure helpers over MeshNode snapshots for the detection predicates. */
 
@@ -45,6 +45,22 @@ export class TreeIndex {
   private readonly tables = new Map<string, Uint8Array | Int32Array>();
 
   constructor(root: MeshNode) {
+    const pre = preorderOf(root);
+    if (pre) {
+      // Built from the parser's whole-tree export: the pre-order tables are already there.
+      this.nodes = pre.nodes;
+      this.parents = pre.parents;
+      this.starts = pre.starts;
+      const byId = pre.kindNames.map((name) => {
+        let kind = this.kinds.get(name);
+        if (!kind) this.kinds.set(name, (kind = new Ints()));
+        return kind;
+      });
+      const kinds = pre.kinds;
+      for (let i = 0; i < kinds.length; i++) byId[kinds[i]!]!.push(i);
+      for (const [name, kind] of this.kinds) if (kind.length === 0) this.kinds.delete(name);
+      return;
+    }
     const nodes: MeshNode[] = [];
     const parents = new Ints();
     const starts = new Ints();
@@ -135,6 +151,15 @@ export class TreeIndex {
   parentOf(node: MeshNode): MeshNode | undefined {
     const i = this.indexOf(node);
     return i > 0 ? this.nodes[this.parents[i]!] : undefined;
+  }
+
+  /** The nearest ancestor not of kind skip (parentOf, then up past skip nodes), by index: no search per step. */
+  parentSkipping(node: MeshNode, skip: string): MeshNode | undefined {
+    const i = this.indexOf(node);
+    if (i <= 0) return undefined;
+    let p = this.parents[i]!;
+    while (p >= 0 && this.nodes[p]!.type === skip) p = this.parents[p]!;
+    return p >= 0 ? this.nodes[p] : undefined;
   }
 
   /** Ancestors of node, nearest first (O(depth): for questions that stop early). */

@@ -5,6 +5,19 @@ import { issuesIn, toIssues, type FoundIssue } from './issues.js';
 import { FIELDS_BY_KIND } from './node-kinds.generated.js';
 import type { MeshNode, ParsedFile } from './types.js';
 
+/** The grammar addon (tree-sitter-mesh), or a setup error saying how to rebuild it. */
+function requireGrammar(): unknown {
+  try {
+    return require('tree-sitter-mesh');
+  } catch (err) {
+    throw new UserError(
+      `cannot load the Mesh grammar (tree-sitter-mesh): ${(err as Error).message.split('\n')[0]}`,
+      ExitCode.SETUP,
+      'rebuild it: `rm -rf tree-sitter-mesh/build && npm rebuild tree-sitter-mesh` (or run `bash scripts/setup.sh`)',
+    );
+  }
+}
+
 /** The only place that loads tree-sitter and the Mesh grammar (lazily, on first parse). */
 
 const require = createRequire(import.meta.url);
@@ -20,25 +33,79 @@ let loaded: Loaded | undefined;
 export function loadGrammar(): Loaded {
   if (loaded) return loaded;
   let Parser: typeof TreeSitter;
-  let language: TreeSitter.Language;
   try {
     Parser = require('tree-sitter') as typeof TreeSitter;
   } catch (err) {
     throw new UserError(`cannot load tree-sitter: ${(err as Error).message.split('\n')[0]}`, ExitCode.SETUP, 'run `bash scripts/setup.sh` in the mesher-triage directory');
   }
-  try {
-    language = require('tree-sitter-mesh') as TreeSitter.Language;
-  } catch (err) {
-    throw new UserError(
-      `cannot load the Mesh grammar (tree-sitter-mesh): ${(err as Error).message.split('\n')[0]}`,
-      ExitCode.SETUP,
-      'rebuild it: `rm -rf tree-sitter-mesh/build && npm rebuild tree-sitter-mesh` (or run `bash scripts/setup.sh`)',
-    );
-  }
+  const language = requireGrammar() as TreeSitter.Language;
   const parser = new Parser();
   parser.setLanguage(language);
   loaded = { Parser, language, parser };
   return loaded;
+}
+
+/**
+ * The grammar addon's whole-tree export (tree-sitter-mesh/bindings/node/flat_tree.c): it
+ * parses with its own copy of the tree-sitter runtime and returns the tree as typed arrays
+ * in one call. Absent when the addon was built without the runtime's sources.
+ */
+interface FlatTree {
+  readonly count: number;
+  /** Symbol ids (ERROR mapped past the grammar's symbols); names from symbolNames(). */
+  readonly kinds: Uint16Array;
+  /** Field ids (0: none), only under the kinds set in the mask given to flatten(). */
+  readonly fields: Uint16Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  /** Pre-order index of the parent, -1 for a root. */
+  readonly parents: Int32Array;
+  /** 1 named, 2 missing. */
+  readonly flags: Uint8Array;
+}
+
+declare const treeHandle: unique symbol;
+type TreeHandle = { readonly [treeHandle]: true };
+
+interface FlatBinding {
+  parse(source: string): TreeHandle;
+  hasError(tree: TreeHandle): boolean;
+  flatten(tree: TreeHandle, issues: boolean, fieldMask?: Uint8Array): FlatTree;
+  free(tree: TreeHandle): void;
+  symbolNames(): string[];
+  fieldNames(): Array<string | null>;
+}
+
+interface FlatGrammar {
+  binding: FlatBinding;
+  kindNames: readonly string[];
+  fieldNames: ReadonlyArray<string | null>;
+  errorKind: number;
+  /** Kinds with fields (FIELDS_BY_KIND): only their children's fields are read, as snapshot() does. */
+  fieldMask: Uint8Array;
+}
+
+let flatGrammar: FlatGrammar | null | undefined;
+let flatEnabled = true;
+
+/** For tests: parse with the node-by-node walk even when the whole-tree export is there (the fallback path). */
+export function useFlatExport(enabled: boolean): void {
+  flatEnabled = enabled;
+}
+
+/** The whole-tree export, or null when the grammar addon lacks it (then the node-by-node walk is used). */
+function loadFlat(): FlatGrammar | null {
+  if (!flatEnabled) return null;
+  if (flatGrammar !== undefined) return flatGrammar;
+  const module = requireGrammar() as { flat?: FlatBinding };
+  const binding = module.flat;
+  if (!binding) return (flatGrammar = null);
+  const kindNames = binding.symbolNames();
+  const fieldMask = new Uint8Array(kindNames.length);
+  kindNames.forEach((name, id) => {
+    if (FIELDS_BY_KIND[name] !== undefined) fieldMask[id] = 1;
+  });
+  return (flatGrammar = { binding, kindNames, fieldNames: binding.fieldNames(), errorKind: kindNames.indexOf('ERROR'), fieldMask });
 }
 
 /** Trees produced by parseSource, kept so query() can reuse them instead of re-parsing. */
@@ -67,6 +134,34 @@ function parseTree(source: string): TreeSitter.Tree {
  * snapshot (`root`) is built on first access, so syntax checks of big files stay cheap.
  */
 export function parseSource(source: string, path = '<input>'): ParsedFile {
+  const flat = loadFlat();
+  return flat ? parseFlat(flat, source, path) : parseLive(source, path);
+}
+
+/** parseSource through the whole-tree export. */
+function parseFlat(flat: FlatGrammar, source: string, path: string): ParsedFile {
+  const { binding } = flat;
+  let tree: TreeHandle | undefined = binding.parse(source);
+  const errors = binding.hasError(tree) ? toIssues(flatIssues(flat, binding.flatten(tree, true), source), source) : [];
+  let root: MeshNode | undefined;
+  return {
+    path,
+    source,
+    get root(): MeshNode {
+      if (!root) {
+        root = buildSnapshot(flat, binding.flatten(tree!, false, flat.fieldMask));
+        // The snapshot holds everything now: free the native tree instead of waiting for the GC.
+        binding.free(tree!);
+        tree = undefined;
+      }
+      return root;
+    },
+    errors,
+  };
+}
+
+/** parseSource through node-tree-sitter, copying the tree node by node (snapshot()). */
+function parseLive(source: string, path = '<input>'): ParsedFile {
   const tree = parseTree(source);
   const errors = toIssues(findIssues(tree.rootNode, source), source);
   let root: MeshNode | undefined;
@@ -80,6 +175,82 @@ export function parseSource(source: string, path = '<input>'): ParsedFile {
   };
   treeOf.set(parsed, tree);
   return parsed;
+}
+
+/** What findIssues finds, from flatten(tree, true): the ERROR and MISSING subtrees, in the order it visits them. */
+function flatIssues(flat: FlatGrammar, issues: FlatTree, source: string): FoundIssue[] {
+  const found: FoundIssue[] = [];
+  const nodes = buildNodes(flat, issues);
+  for (let i = 0; i < nodes.length; i++) if (issues.parents[i] === -1) found.push(...issuesIn(nodes[i]!, source));
+  return found;
+}
+
+/** Pre-order facts of a snapshot built from the whole-tree export, kept for src/gaps' TreeIndex. */
+export interface Preorder {
+  /** Every node of the snapshot in pre-order (document order; a parent before its children). */
+  readonly nodes: readonly MeshNode[];
+  /** Pre-order index of each node's parent (-1 for the root). */
+  readonly parents: Int32Array;
+  readonly starts: Int32Array;
+  /** Kind id of each node; kindNames[id] is its type (several ids may share a name). */
+  readonly kinds: Uint16Array;
+  readonly kindNames: readonly string[];
+}
+
+const preorders = new WeakMap<MeshNode, Preorder>();
+
+/** The pre-order tables of a snapshot root built from the whole-tree export (undefined for others). */
+export function preorderOf(root: MeshNode): Preorder | undefined {
+  return preorders.get(root);
+}
+
+function buildSnapshot(flat: FlatGrammar, tree: FlatTree): MeshNode {
+  const nodes = buildNodes(flat, tree);
+  const root = nodes[0]!;
+  preorders.set(root, { nodes, parents: tree.parents, starts: tree.starts, kinds: tree.kinds, kindNames: flat.kindNames });
+  return root;
+}
+
+/**
+ * Snapshot nodes from the exported arrays, in their (pre-)order; nodes whose parent is -1
+ * are roots. Same objects, fields and property order as snapshot() makes.
+ */
+function buildNodes(flat: FlatGrammar, tree: FlatTree): MeshNode[] {
+  const { count, kinds, fields, starts, ends, parents, flags } = tree;
+  const { kindNames, fieldNames, errorKind } = flat;
+  // Children arrays get their exact length up front: grown by push, a 2-child array would
+  // reserve 17 slots, a third of the heap of a big tree. fill[] first counts, then places.
+  const fill = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const p = parents[i]!;
+    if (p >= 0) fill[p] = fill[p]! + 1;
+  }
+  // Pushed, not preallocated: V8 keeps a `new Array(n)` this large as a slow dictionary.
+  const nodes: Building[] = [];
+  for (let i = 0; i < count; i++) {
+    const kind = kinds[i]!;
+    const field = fields[i]!;
+    const flag = flags[i]!;
+    const childCount = fill[i]!;
+    const built: Building = {
+      type: kindNames[kind]!,
+      field: field === 0 ? null : fieldNames[field]!,
+      start: starts[i]!,
+      end: ends[i]!,
+      named: (flag & 1) !== 0,
+      isError: kind === errorKind,
+      isMissing: (flag & 2) !== 0,
+      children: childCount === 0 ? NO_CHILDREN : new Array<MeshNode>(childCount),
+    };
+    fill[i] = 0;
+    nodes.push(built);
+    const p = parents[i]!;
+    if (p >= 0) {
+      (nodes[p]!.children as MeshNode[])[fill[p]!] = built;
+      fill[p] = fill[p]! + 1;
+    }
+  }
+  return nodes;
 }
 
 /** Walks down only into subtrees that contain errors (iterative). */

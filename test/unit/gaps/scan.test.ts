@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GAP_CATALOG, activeGaps, renderText, scanPaths, scanSource } from '../../../src/gaps/index.js';
+import { useFlatExport } from '../../../src/syntax/parser.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const FIXTURES = join(ROOT, 'fixtures/mesh/gap-scan');
@@ -144,5 +145,24 @@ describe('project scans', () => {
 
   it('rejects a missing path with a UserError', async () => {
     await expect(scanPaths([join(dir, 'nope')])).rejects.toThrow(/does not exist/);
+  });
+});
+
+describe('without the grammar addon\'s whole-tree export', () => {
+  afterAll(() => useFlatExport(true));
+
+  it('finds the same gaps through the node-by-node walk (the fallback path)', async () => {
+    const deep = `fn pick(a :: Bool) -> Int do\n  let x = ${'if a && a do\n'.repeat(3000)}1\n${'else\n0\nend\n'.repeat(3000)}  x\nend\n`;
+    const flat = await scanPaths([FIXTURES], { includeFixed: true });
+    const flatDeep = scanSource(deep, 'deep.mpl', { includeFixed: true });
+    useFlatExport(false);
+    try {
+      expect(flat.findings.length).toBeGreaterThan(GAP_CATALOG.length);
+      expect(await scanPaths([FIXTURES], { includeFixed: true })).toEqual(flat);
+      expect(flatDeep.length).toBeGreaterThan(2000);
+      expect(scanSource(deep, 'deep.mpl', { includeFixed: true })).toEqual(flatDeep);
+    } finally {
+      useFlatExport(true);
+    }
   });
 });
