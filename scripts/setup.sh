@@ -23,6 +23,9 @@ export npm_config_nodedir="${npm_config_nodedir:-$node_prefix}"
 # inputs), and is safe: nothing interposes the runtime's symbols.
 export CFLAGS="${CFLAGS:-} -fno-semantic-interposition"
 
+# The grammar addon's install script keeps an existing build, which may predate the C
+# sources of this checkout (a stale addon lacks the whole-tree export): build it afresh.
+rm -rf tree-sitter-mesh/build
 npm ci --no-audit --no-fund
 npm run build
 
