@@ -10,6 +10,12 @@
 // Usage: npm run bench:reduce -- [--only a,b] [--budget 300] [--jobs 2] [--timeout 60]
 //                                 [--tools ours,cvise,creduce] [--json-out file]
 //                                 [--keep dir]  (saves every tool's final output as dir/<input>/<tool>/)
+//        npm run bench:reduce -- --real [--before <checkout>] [--only bug,...] [--seed 1] [--tools ours,before,cvise]
+//   --real: real compiler oracles (needs MESHC): each planted bug of scripts/gen-app.js, in a
+//   generated 70-module application; ours and `before` (the reducer of another built checkout,
+//   e.g. a `git worktree` of the previous commit) get the whole application, cvise gets the
+//   hand-localised single file (gen-app's localisedProgram, flattened), the head start a human
+//   gives it. Prints test runs, wall time and final tokens per tool, and the command.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -29,6 +35,11 @@ const tools = (args.tools ?? 'ours,cvise,creduce').split(',');
 const only = args.only ? new Set(args.only.split(',')) : null;
 const command = `npm run bench:reduce -- ${process.argv.slice(2).join(' ')}`.trim();
 const TMP = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+
+if (args.real !== undefined) {
+  await benchReal();
+  process.exit(0);
+}
 
 ensureTools(tools.filter((t) => t !== 'ours'));
 const inputs = discoverInputs().filter((i) => !only || only.has(i.name));
@@ -80,11 +91,20 @@ function* walk(dir, prefix = '') {
   }
 }
 
+/** The root of the mesher-triage checkout a reducer tool runs from (null: not ours). */
+function reducerRoot(tool) {
+  if (tool === 'ours') return ROOT;
+  if (tool === 'before') return resolve(args.before ?? fail('--tools before needs --before <checkout>'));
+  return null;
+}
+
+/** input.single: the text a single-file tool gets instead of the input's files. */
 function runTool(tool, input) {
   const runDir = mkdtempSync(join(TMP, `bench-reduce-${tool}-`));
   const counter = join(runDir, 'calls');
   writeFileSync(counter, '');
-  const concat = input.kind === 'projects' && tool !== 'ours';
+  const root = reducerRoot(tool);
+  const concat = input.kind === 'projects' && root === null && input.single === undefined;
   const wrapper = join(runDir, 'test.sh');
   writeFileSync(wrapper, wrapperScript(counter, input.script, concat));
   chmodSync(wrapper, 0o755);
@@ -92,17 +112,17 @@ function runTool(tool, input) {
   const started = performance.now();
   let result;
   let note = '';
-  if (tool === 'ours') {
+  if (root !== null) {
     const inDir = join(runDir, 'in');
     writeFiles(inDir, input.files);
     const target = input.kind === 'single' ? join(inDir, 'main.mpl') : inDir;
     const out = join(runDir, 'out');
-    const run = timed(['node', join(ROOT, 'bin/mesher-triage.js'), 'reduce', target, '--test', wrapper, '--out', out, '--jobs', String(jobs), '--timeout', String(testTimeoutS), '--time-limit', String(budgetS)], runDir, env, 30);
+    const run = timed(['node', join(root, 'bin/mesher-triage.js'), 'reduce', target, '--test', wrapper, '--out', out, '--jobs', String(jobs), '--timeout', String(testTimeoutS), '--time-limit', String(budgetS)], runDir, env, 30);
     if (run.status !== 0) note = `exit ${run.status}: ${run.stderr.trim().split('\n').slice(-2).join(' / ')}`;
     result = readResult(out);
   } else {
     const work = join(runDir, 'work');
-    const text = concat ? concatenate(input.files) : input.files.get('main.mpl');
+    const text = input.single ?? (concat ? concatenate(input.files) : input.files.get('main.mpl'));
     writeFiles(work, new Map([['main.mpl', text]]));
     const argv = tool === 'cvise'
       ? ['cvise', '--n', String(jobs), '--not-c', '--timeout', String(testTimeoutS), wrapper, 'main.mpl']
@@ -119,7 +139,61 @@ function runTool(tool, input) {
   const valid = isStillInteresting(input.script, result, env);
   if (args.keep) writeFiles(join(resolve(args.keep), input.name, tool), result);
   rmSync(runDir, { recursive: true, force: true });
-  return { tokens: size.tokens, bytes: size.bytes, calls, seconds, valid, note };
+  return { tokens: size.tokens, bytes: size.bytes, files: result.size, calls, seconds, valid, note };
+}
+
+/** --real: each planted bug of scripts/gen-app.js reduced with the real compiler as the oracle. */
+async function benchReal() {
+  if (!process.env.MESHC) fail('--real needs MESHC, the real April meshc (see docs/toolchain.md)');
+  const { BUGS, generateApp, localisedProgram, appSize } = await import(join(ROOT, 'scripts/gen-app.js'));
+  const { flattenCandidate } = await import(join(ROOT, 'dist/repro/index.js'));
+  const realTools = (args.tools ?? (args.before ? 'ours,before,cvise' : 'ours,cvise')).split(',');
+  ensureTools(realTools.filter((t) => reducerRoot(t) === null));
+  const bugs = Object.keys(BUGS).filter((b) => !only || only.has(b));
+  const seed = Number(args.seed ?? 1);
+  const scripts = mkdtempSync(join(TMP, 'bench-real-'));
+  log(`bench --real: ${bugs.length} bugs × [${realTools.join(', ')}], --jobs ${jobs}, budget ${budgetS}s per run, MESHC ${process.env.MESHC}`);
+  const rows = [];
+  for (const bug of bugs) {
+    const app = generateApp({ seed, bug });
+    const script = join(scripts, `${bug}.sh`);
+    writeFileSync(script, app.script);
+    chmodSync(script, 0o755);
+    const single = flattenCandidate(localisedProgram(app));
+    if (single === null) fail(`cannot flatten the localised ${bug} program`);
+    const input = { name: bug, kind: 'projects', script, files: app.files, single };
+    const row = { bug, stage: app.stage, size: appSize(app), original: measureCandidate(app.files, meshPort), localised: measureCandidate(new Map([['main.mpl', single]]), meshPort), results: {} };
+    for (const tool of realTools) {
+      log(`  ${bug}: ${tool} ... (load ${loadavg()[0].toFixed(2)})`);
+      const r = (row.results[tool] = runTool(tool, input));
+      log(`  ${bug}: ${tool}: ${r.tokens} tokens in ${r.files} file(s), ${r.calls} test runs, ${r.seconds.toFixed(1)} s, ${r.valid ? 'valid' : 'INVALID'}${r.note ? ` (${r.note})` : ''}`);
+    }
+    rows.push(row);
+  }
+  rmSync(scripts, { recursive: true, force: true });
+  console.log('\nper planted bug (final tokens / test runs / wall s / still interesting); ours and before get the whole app, cvise the localised file:');
+  console.log(`${'bug'.padEnd(19)}${'stage'.padEnd(16)}${'app tok'.padStart(8)}${'file tok'.padStart(9)}  ${realTools.map((t) => t.padStart(24)).join('')}`);
+  for (const row of rows) {
+    const cells = realTools.map((t) => {
+      const r = row.results[t];
+      const capped = /budget/.test(r.note ?? '') || (r.seconds >= budgetS && reducerRoot(t) !== null) ? '*' : '';
+      return `${r.tokens} / ${r.calls} / ${r.seconds.toFixed(0)}${capped} / ${r.valid ? 'ok' : 'BAD'}`.padStart(24);
+    });
+    console.log(`${row.bug.padEnd(19)}${row.stage.padEnd(16)}${String(row.original.tokens).padStart(8)}${String(row.localised.tokens).padStart(9)}  ${cells.join('')}`);
+  }
+  console.log(`(* = stopped by the ${budgetS} s wall budget; apps: ${rows.map((r) => `${r.size.modules} modules/${r.size.lines} lines`).join(', ')})`);
+  if (realTools.includes('ours')) {
+    const goals = rows.map((row) => {
+      const ours = row.results.ours;
+      const cvise = row.results.cvise;
+      const met = [ours.valid && ours.files === 1 && ours.tokens <= 40, ours.calls <= 300, ours.seconds <= 300];
+      if (cvise) met.push(ours.calls < cvise.calls, ours.tokens <= cvise.tokens);
+      return `${row.bug}: ${met.every(Boolean) ? 'met' : 'MISSED'}`;
+    });
+    console.log(`goals (standalone ≤ 40 tokens, ≤ 300 runs, ≤ 300 s${realTools.includes('cvise') ? ', fewer runs and no more tokens than cvise' : ''}): ${goals.join(', ')}`);
+  }
+  if (args['json-out']) writeFileSync(args['json-out'], JSON.stringify({ command, budgetS, jobs, rows }, null, 2));
+  console.log(`\ncommand: MESHC=${process.env.MESHC} ${command}`);
 }
 
 /** Runs argv within the wall budget (ours stops itself at the budget; the grace only guards a hang): SIGINT first so tools keep their best, then SIGKILL. */
@@ -240,8 +314,9 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (!a.startsWith('--')) fail(`unexpected argument ${a}`);
-    out[a.slice(2)] = argv[i + 1];
-    i++;
+    // A flag (--real) has no value.
+    if (argv[i + 1] === undefined || argv[i + 1].startsWith('--')) out[a.slice(2)] = true;
+    else out[a.slice(2)] = argv[++i];
   }
   return out;
 }

@@ -12,6 +12,7 @@ import {
   parseSource,
   type ProjectFile,
 } from '../syntax/index.js';
+import { analyzeProgram } from '../syntax/references.js';
 import type { Candidate } from '../types/index.js';
 import type { SyntaxPort } from './types.js';
 
@@ -79,6 +80,7 @@ export const meshPort: SyntaxPort = {
   isIdentifier: (node) => node.type === 'identifier',
   reservedWords: new Set([...MESH_KEYWORDS, ...KEYWORDS]),
   flatten: flattenCandidate,
+  analyze: analyzeProgram,
 };
 
 /** A project candidate as one standalone main.mpl, or null when flattening fails. */

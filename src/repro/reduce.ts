@@ -11,14 +11,27 @@ import { dropLines } from './passes/lines.js';
 import { dropTokens } from './passes/tokens.js';
 import { renameIdentifiers } from './passes/rename.js';
 import { tidyFormatting } from './passes/format.js';
+import { stubEntry } from './passes/entry.js';
+import { stubBodies } from './passes/stub.js';
+import { dropDead, pruneModules } from './passes/dead.js';
+import { callFromEntry } from './passes/shortcut.js';
+import { inlineCalls } from './passes/inline.js';
 
+/**
+ * Passes that know about references, in the order the failure needs them: main's body first
+ * (first round only; skipped for a failure at run time), then bulk body stubbing, dead items,
+ * main calling the culprit directly, inlining, and dead items again (what those two cut off).
+ */
+export const REFERENCE_PASSES: readonly Pass[] = [stubEntry, stubBodies, dropDead, callFromEntry, inlineCalls, dropDead];
 /** Largest first, repeated to a fixpoint. */
-export const MAIN_PASSES: readonly Pass[] = [dropFiles, dropComments, dropTopLevel, hdd];
+export const MAIN_PASSES: readonly Pass[] = [dropFiles, dropComments, ...REFERENCE_PASSES, dropTopLevel, hdd];
+/** Failures that happen when the program runs: main's behaviour is part of them. */
+const RUN_TIME_STAGES: ReadonlySet<string> = new Set(['runtime-crash', 'runtime-panic', 'wrong-output', 'hang']);
 /** Run only when the main passes are stuck; any gain sends the loop back to the main passes. */
 export const FALLBACK_PASSES: readonly Pass[] = [dropLines, dropTokens];
 /** Cosmetic, once at the end. */
 export const FINAL_PASSES: readonly Pass[] = [renameIdentifiers, tidyFormatting];
-export const PASS_NAMES: readonly string[] = [...MAIN_PASSES, ...FALLBACK_PASSES, ...FINAL_PASSES].map((p) => p.name);
+export const PASS_NAMES: readonly string[] = [...new Set([pruneModules, ...MAIN_PASSES, ...FALLBACK_PASSES, ...FINAL_PASSES].map((p) => p.name))];
 
 /**
  * Shrinks `input` while `oracle` says it stays interesting. The original must be
@@ -33,28 +46,32 @@ export async function reduceWith(input: Candidate, port: SyntaxPort, options: Re
   const original = sizeOf(start);
 
   if (!options.skipOriginalChecks) await checkOriginal(engine, start, options);
+  const enabled = (p: Pass): boolean => !options.passes || options.passes.includes(p.name);
+  // Unused imports, items and modules go before flattening (one test run), so it has less to merge.
+  if (start.files.length > 1 && enabled(pruneModules) && !engine.checkStop()) await engine.runPass(pruneModules);
   let flattened = false;
-  if (options.flatten !== false && start.files.length > 1 && port.flatten && !engine.checkStop()) {
-    const flat = flattenedState(start, port, builder);
+  if (options.flatten !== false && engine.best.files.length > 1 && port.flatten && !engine.checkStop()) {
+    const flat = flattenedState(engine.best, port, builder);
     const stats = engine.statsFor('flatten');
     stats.tried++;
     if (flat && (await engine.ask(flat.candidate)) === 'interesting') {
       flattened = true;
       stats.accepted++;
-      stats.tokensRemoved += start.tokens - flat.tokens;
-      stats.bytesRemoved += start.bytes - flat.bytes;
+      stats.tokensRemoved += engine.best.tokens - flat.tokens;
+      stats.bytesRemoved += engine.best.bytes - flat.bytes;
       engine.best = flat;
       await options.onBest?.(flat.candidate);
     }
   }
 
-  const enabled = (p: Pass): boolean => !options.passes || options.passes.includes(p.name);
-  const main = MAIN_PASSES.filter(enabled);
+  const runTime = options.stage !== undefined && RUN_TIME_STAGES.has(options.stage);
+  const main = MAIN_PASSES.filter((p) => enabled(p) && !(p === stubEntry && runTime));
   const fallback = FALLBACK_PASSES.filter(enabled);
-  while (!engine.checkStop()) {
+  for (let round = 0; !engine.checkStop(); round++) {
     let gained = false;
     // Only fewer tokens open new opportunities; byte-only gains (whitespace) do not.
-    for (const pass of main) if ((await engine.runPass(pass)) > 0) gained = true;
+    // The stage probe runs once: its answer (does main's path matter?) does not change.
+    for (const pass of main) if ((round === 0 || pass !== stubEntry) && (await engine.runPass(pass)) > 0) gained = true;
     if (!gained) {
       for (const pass of fallback) {
         if ((await engine.runPass(pass)) > 0) {

@@ -1,5 +1,6 @@
 import type { MeshNode } from '../syntax/types.js';
-import type { Candidate, Oracle } from '../types/index.js';
+import type { Program, SourceTree } from '../syntax/references.js';
+import type { Candidate, Oracle, Stage } from '../types/index.js';
 
 /** One parse of one file, as the reducer needs it. */
 export interface FileParse {
@@ -38,6 +39,11 @@ export interface SyntaxPort {
   readonly reservedWords: ReadonlySet<string>;
   /** Multi-module project → one standalone main.mpl (null when the port cannot flatten). */
   flatten?(candidate: Candidate): string | null;
+  /**
+   * Items, what they define and refer to, their stubbable bodies and direct calls (optional):
+   * what the reference-aware passes (entry, stub, dead, shortcut, inline) work from.
+   */
+  analyze?(files: readonly SourceTree[]): Program;
 }
 
 /** What one accepted reduction step took away, per pass. */
@@ -82,6 +88,12 @@ export interface ReduceOptions {
   reproduceHint?: (check: OriginalCheck) => string | undefined;
   /** Only these passes (by name); default all. */
   passes?: readonly string[];
+  /**
+   * Stage of the original failure when known (a Symptom stage such as 'llvm-verify' or
+   * 'runtime-crash'). A failure at run time needs main's behaviour, so the reducer does not
+   * try replacing main's body; unknown (default): it tries, one test run.
+   */
+  stage?: Stage;
 }
 
 export type OriginalCheck = 'original' | 'empty' | 'rerun';
