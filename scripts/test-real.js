@@ -7,6 +7,9 @@
 //   ${MESHER_TRIAGE_COMPILERS:-~/.cache/mesher-triage/meshc}/{april,february}/meshc
 // and runs the suite both ways (April against February, then February against April).
 // With no compiler at all it says SKIPPED and exits 0, so CI without meshc stays green.
+// The Mesher suite (test/real/mesher.test.ts) runs the real apps named by MESHER_APP_APRIL and
+// MESHER_APP_FEBRUARY, by default ${MESHER_TRIAGE_APPS:-~/.cache/mesher-triage/mesher}/{april,february}
+// when they hold a main.mpl (docs/mesher.md, "With real compilers").
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { accessSync, constants, existsSync } from 'node:fs';
@@ -15,6 +18,11 @@ import { join, resolve } from 'node:path';
 
 const env = { ...process.env };
 const explicit = env.MESHC || env.MESHC_NEW || '';
+for (const dialect of ['april', 'february']) {
+  const name = `MESHER_APP_${dialect.toUpperCase()}`;
+  const dir = join(env.MESHER_TRIAGE_APPS || join(homedir(), '.cache/mesher-triage/mesher'), dialect);
+  if (!env[name] && existsSync(join(dir, 'main.mpl'))) env[name] = dir;
+}
 
 /** The compilers found in the documented place, by dialect. */
 function cachedCompilers() {

@@ -5,7 +5,7 @@
 export * from './types.js';
 export { observe, isFailure } from './observe.js';
 export { observeBuild, unescapeRustDebug } from './build-output.js';
-export { observeRun, describeDifference, firstWrongLine } from './run-output.js';
+export { observeRun, runObservation, describeDifference, firstWrongLine } from './run-output.js';
 export { SIGNATURE_VERSION, makeSignature, normalizeMessage, stripAnsi } from './signature.js';
 export { scanJsonStream, jsonObjects, textOutsideObjects, type StreamSegment } from './json-stream.js';
 export { parseHumanDiagnostics } from './human-diagnostics.js';

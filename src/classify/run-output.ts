@@ -3,6 +3,19 @@ import { deathSignal, findRustPanics, findStackOverflow, firstLine } from './rus
 import { SIGNATURE_VERSION, makeSignature, stripAnsi } from './signature.js';
 import type { Lean, Observation, ObserveOptions } from './types.js';
 
+/** An observation made while a program runs (no diagnostics, no codegen warnings). */
+export function runObservation(stage: Stage, code: string, message: string, lean: Lean, because: string, detail = '', generic = false): Observation {
+  return {
+    symptom: { stage, code, message, signature: makeSignature(stage, code, message), signatureVersion: SIGNATURE_VERSION, generic },
+    phase: 'run',
+    lean,
+    because,
+    detail,
+    diagnostics: [],
+    codegenWarnings: [],
+  };
+}
+
 /**
  * RunRecord of a compiled Mesh program → Observation. A compiled program exits 0 unless it
  * dies (generated `main` returns 0; there is no exit builtin), and every runtime panic
@@ -11,13 +24,7 @@ import type { Lean, Observation, ObserveOptions } from './types.js';
 export function observeRun(record: RunRecord, options: ObserveOptions = {}): Observation {
   const stderr = stripAnsi(record.stderr);
   const make = (stage: Stage, message: string, lean: Lean, because: string, detail = '', generic = false): Observation => ({
-    symptom: { stage, code: '', message, signature: makeSignature(stage, '', message), signatureVersion: SIGNATURE_VERSION, generic },
-    phase: 'run',
-    lean,
-    because,
-    detail,
-    diagnostics: [],
-    codegenWarnings: [],
+    ...runObservation(stage, '', message, lean, because, detail, generic),
     stdout: record.stdout,
   });
 

@@ -1,8 +1,9 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildCandidate, runProcess, startServer, type BuiltCandidate, type ProcessRecord, type ServerExit, type ServerProcess } from '../toolchain/index.js';
 import { ExitCode, UserError, type Candidate } from '../types/index.js';
+import { assertDirectory } from '../syntax/index.js';
 
 const MAX_FILES = 2_000;
 /** Folders meshc would compile but an app keeps no Mesh code in (front-end packages). */
@@ -14,13 +15,7 @@ const SKIP_DIRS = new Set(['node_modules', 'target']);
  * (and two runs never race on its object files).
  */
 export async function loadApp(appDir: string): Promise<Candidate> {
-  let info;
-  try {
-    info = await stat(appDir);
-  } catch {
-    throw new UserError(`${appDir} does not exist`, ExitCode.INPUT, 'pass the Mesher folder (the one holding main.mpl)');
-  }
-  if (!info.isDirectory()) throw new UserError(`${appDir} is not a folder`, ExitCode.INPUT, 'pass the Mesher folder (the one holding main.mpl)');
+  await assertDirectory(appDir, 'pass the Mesher folder (the one holding main.mpl)');
   const files = new Map<string, string>();
   const walk = async (rel: string): Promise<void> => {
     for (const entry of await readdir(join(appDir, rel), { withFileTypes: true })) {

@@ -1,5 +1,5 @@
-import { decideVerdict, findRustPanics, makeSignature, observeBuild, observeRun, SIGNATURE_VERSION, type Lean, type Observation } from '../classify/index.js';
-import type { Dialect, KnownGap, RunRecord, Stage } from '../types/index.js';
+import { decideVerdict, findRustPanics, makeSignature, observeBuild, observeRun, runObservation, type Observation } from '../classify/index.js';
+import type { Dialect, KnownGap, RunRecord } from '../types/index.js';
 import type { ServerExit } from '../toolchain/index.js';
 import type { Failure } from './steps.js';
 import type { Evidence, Finding, FindingKind, WatchReport } from './types.js';
@@ -31,17 +31,6 @@ function finding(kind: FindingKind, place: Place, observation: Observation, evid
   };
 }
 
-function observation(stage: Stage, code: string, message: string, lean: Lean, because: string, detail = ''): Observation {
-  return {
-    symptom: { stage, code, message, signature: makeSignature(stage, code, message), signatureVersion: SIGNATURE_VERSION, generic: false },
-    phase: 'run',
-    lean,
-    because,
-    detail,
-    diagnostics: [],
-    codegenWarnings: [],
-  };
-}
 
 /** meshc could not build the app: the build's own symptom, as `classify` would sign it. */
 export function buildFailure(record: RunRecord, ctx: FindingContext): Finding {
@@ -59,7 +48,7 @@ export function migrateFailure(record: RunRecord, ctx: FindingContext): Finding 
   const seen =
     !asBuild.symptom.generic && asBuild.lean !== 'environment' && asBuild.symptom.stage !== 'ok'
       ? asBuild
-      : observation(
+      : runObservation(
           record.timedOut ? 'hang' : 'runtime-crash',
           'migrate',
           record.timedOut ? 'migrations did not finish within the timeout' : (firstMatch(text, /^(error: .*|MIGRATION_ERROR:.*|CONNECTION_ERROR:.*)$/m) ?? `meshc migrate exited with status ${record.exitCode ?? record.signal}`),
@@ -71,7 +60,7 @@ export function migrateFailure(record: RunRecord, ctx: FindingContext): Finding 
 
 /** The profile's seed SQL failed (the schema is not what the profile expects). */
 export function seedFailure(message: string, ctx: FindingContext): Finding {
-  const seen = observation('wrong-output', 'seed', `seed SQL failed: ${message}`, 'none', "the profile's seed SQL does not fit the schema the migrations made");
+  const seen = runObservation('wrong-output', 'seed', `seed SQL failed: ${message}`, 'none', "the profile's seed SQL does not fit the schema the migrations made");
   return finding('startup-failure', { where: 'seed' }, seen, {}, ctx);
 }
 
@@ -83,12 +72,12 @@ export function startupExit(exit: ServerExit | null, logs: string, failedLine: s
     if (seen.symptom.stage !== 'ok') return finding('startup-failure', { where: 'ready' }, withSuffix(seen, 'before it was ready'), { ...evidence, notes: [seen.because] }, ctx);
   }
   const message = failedLine ? `the app logged a failure before it was ready: ${failedLine.trim()}` : `the app exited with status ${exit?.exitCode ?? '?'} before it was ready`;
-  const seen = observation('runtime-crash', 'startup', message, 'none', failedLine ? 'the app gave up during startup (see its log)' : 'the app returned from main during startup');
+  const seen = runObservation('runtime-crash', 'startup', message, 'none', failedLine ? 'the app gave up during startup (see its log)' : 'the app returned from main during startup');
   return finding('startup-failure', { where: 'ready' }, seen, evidence, ctx);
 }
 
 export function neverReady(probe: string, timeoutS: number, lastAnswer: string, logs: string, ctx: FindingContext): Finding {
-  const seen = observation('hang', 'never-ready', `the app was not ready within ${timeoutS} s (${probe})`, 'none', 'the process kept running but its readiness probe never answered as expected');
+  const seen = runObservation('hang', 'never-ready', `the app was not ready within ${timeoutS} s (${probe})`, 'none', 'the process kept running but its readiness probe never answered as expected');
   return finding('startup-failure', { where: 'ready' }, seen, { logTail: tail(logs), notes: [`last probe answer: ${lastAnswer}`] }, ctx);
 }
 
@@ -100,7 +89,7 @@ export function crash(exit: ServerExit, recent: string, logs: string, place: Pla
   const seen = observeRun(asRecord(exit, recent));
   const base =
     seen.symptom.stage === 'ok'
-      ? observation('runtime-crash', 'exit', `the app exited with status ${exit.exitCode}`, 'none', 'a server should not return from main while it serves')
+      ? runObservation('runtime-crash', 'exit', `the app exited with status ${exit.exitCode}`, 'none', 'a server should not return from main while it serves')
       : seen;
   // A Mesh panic aborts the whole process: that is a panic (its message says why), not a bare crash.
   const kind = base.symptom.stage === 'runtime-panic' ? 'panic' : 'crash';
@@ -117,7 +106,7 @@ export function panicLines(lines: string[], place: Place, during: string, ctx: F
   const base =
     seen && seen.symptom.stage !== 'ok' && !seen.symptom.generic
       ? seen
-      : observation('runtime-panic', '', lines[0]!.trim(), 'none', 'the app logged a panic line (the process lived on)');
+      : runObservation('runtime-panic', '', lines[0]!.trim(), 'none', 'the app logged a panic line (the process lived on)');
   return finding('panic', place, withSuffix(base, `during ${during}`), { logTail: lines.slice(-20), notes: [base.because] }, ctx);
 }
 
@@ -125,10 +114,10 @@ export function panicLines(lines: string[], place: Place, during: string, ctx: F
 export function stepFailure(failure: Failure, place: Place, logs: string, ctx: FindingContext): Finding {
   const evidence: Partial<Evidence> = { request: failure.request, status: failure.status, body: failure.body, expected: failure.expected, logTail: tail(logs, 20), notes: failure.note ? [failure.note] : [] };
   if (failure.hang) {
-    const seen = observation('hang', failure.code, failure.message, 'none', 'the app is alive but did not answer in time');
+    const seen = runObservation('hang', failure.code, failure.message, 'none', 'the app is alive but did not answer in time');
     return finding('hang', place, seen, evidence, ctx);
   }
-  const seen = observation('wrong-output', failure.code, failure.message, 'none', 'the app answered, but not as the scenario expects');
+  const seen = runObservation('wrong-output', failure.code, failure.message, 'none', 'the app answered, but not as the scenario expects');
   return finding('wrong-response', place, seen, evidence, ctx);
 }
 
@@ -139,11 +128,11 @@ export function growthFindings(report: WatchReport, limits: { threadsPer1k: numb
   const out: Finding[] = [];
   const notes = [`${report.requests} requests; warm-up ${g.warmupRequests}; threads ${report.threads.start} → ${report.threads.end} (max ${report.threads.max}); RSS ${mib(report.rssKb.start)} → ${mib(report.rssKb.end)} MiB (max ${mib(report.rssKb.max)})`];
   if (g.threadsPer1k > limits.threadsPer1k) {
-    const seen = observation('wrong-output', 'resource-growth', `threads grow with requests: ${g.threadsPer1k} per 1,000 requests (limit ${limits.threadsPer1k})`, 'none', 'the thread count keeps rising with load after warm-up');
+    const seen = runObservation('wrong-output', 'resource-growth', `threads grow with requests: ${g.threadsPer1k} per 1,000 requests (limit ${limits.threadsPer1k})`, 'none', 'the thread count keeps rising with load after warm-up');
     out.push(finding('resource-growth', place, seen, { notes }, ctx));
   }
   if (g.rssMibPer1k > limits.rssMibPer1k) {
-    const seen = observation('wrong-output', 'resource-growth', `resident memory grows with requests: ${g.rssMibPer1k} MiB per 1,000 requests (limit ${limits.rssMibPer1k})`, 'none', 'resident memory keeps rising with load after warm-up');
+    const seen = runObservation('wrong-output', 'resource-growth', `resident memory grows with requests: ${g.rssMibPer1k} MiB per 1,000 requests (limit ${limits.rssMibPer1k})`, 'none', 'resident memory keeps rising with load after warm-up');
     out.push(finding('resource-growth', place, seen, { notes }, ctx));
   }
   return out;

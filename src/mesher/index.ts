@@ -13,3 +13,5 @@ export { phaseLine, scenarioLine, renderFinding, renderReport, renderJUnit, watc
 export { matchJson } from './match.js';
 export { summarize, readProc } from './watch.js';
 export { loadApp } from './app.js';
+export { reproStep, appPort, type AppReproOptions, type AppReproResult } from './app-repro.js';
+export { ReproSession, appOracle, matchTarget, type Replay, type StepTarget } from './step-oracle.js';

@@ -36,3 +36,31 @@ function tryListen(port: number, host: string): Promise<'free' | 'taken' | 'unav
     server.listen({ port, host, exclusive: true }, () => server.close(() => resolve('free')));
   });
 }
+
+/**
+ * Ports handed to apps that run at the same time (repro's parallel candidates): a port is
+ * never leased twice until it is released, even if the OS offers it again after a candidate
+ * let it go unbound for a moment.
+ */
+export class PortLease {
+  private readonly held = new Set<number>();
+
+  async lease(count: number): Promise<number[]> {
+    const ports: number[] = [];
+    while (ports.length < count) {
+      const port = await freePort();
+      if (this.held.has(port)) continue;
+      this.held.add(port);
+      ports.push(port);
+    }
+    return ports;
+  }
+
+  release(ports: readonly number[]): void {
+    for (const port of ports) this.held.delete(port);
+  }
+
+  get size(): number {
+    return this.held.size;
+  }
+}

@@ -56,7 +56,7 @@ export async function loadProfile(file: string): Promise<Profile> {
     vars: r.stringMap(o.vars, 'vars'),
     lookup: r.stringMap(o.lookup, 'lookup'),
     ready: {
-      probe: { method: r.optionalString(probe.method, 'ready.probe.method', 'GET'), path: r.nonEmpty(probe.path, 'ready.probe.path'), status: r.optionalInt(probe.status, 'ready.probe.status', 200, 100, 599) },
+      probe: { method: r.optionalString(probe.method, 'ready.probe.method', 'GET'), path: r.nonEmpty(probe.path, 'ready.probe.path'), status: probe.status === 'any' ? 'any' : r.optionalInt(probe.status, 'ready.probe.status', 200, 100, 599) },
       timeoutS: r.optionalInt(ready.timeoutS, 'ready.timeoutS', 30, 1),
       intervalMs: r.optionalInt(ready.intervalMs, 'ready.intervalMs', 250, 10),
       failedLines: r.stringArray(ready.failedLines, 'ready.failedLines').map((p, i) => r.pattern(p, `ready.failedLines[${i}]`)),

@@ -1,8 +1,8 @@
 import type { Finding, PhaseResult, RunReport, ScenarioResult, WatchReport } from './types.js';
 
 /** One progress line per pipeline phase: name, outcome, time, what happened. */
-export function phaseLine(p: PhaseResult): string {
-  return `${p.name.padEnd(10)} ${(p.ok ? 'ok' : 'FAILED').padEnd(6)} ${seconds(p.ms).padStart(8)}  ${p.detail}`;
+export function phaseLine(p: Omit<PhaseResult, 'name'> & { name: string; status?: string }): string {
+  return `${p.name.padEnd(10)} ${(p.status ?? (p.ok ? 'ok' : 'FAILED')).padEnd(6)} ${seconds(p.ms).padStart(8)}  ${p.detail}`;
 }
 
 export function scenarioLine(s: ScenarioResult): string {

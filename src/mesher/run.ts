@@ -103,31 +103,17 @@ export async function runMesher(o: MesherRunOptions): Promise<RunReport> {
     ]);
 
     const migrated = await phase('migrate', async () => {
-      const record = await migrateApp(o.meshc, o.profile.migrate.args, buildDir, database.url, o.profile.migrate.timeoutS * 1000, o.signal);
-      if (record.exitCode === 0 && !record.timedOut) return { ok: true, detail: `meshc ${o.profile.migrate.args.join(' ')}: ${lastLine(record.stderr + record.stdout) || 'done'}` };
-      const f = find.migrateFailure(record, ctx);
-      found(f);
-      return { ok: false, detail: f.message };
+      const step = await migrate(o.meshc, o.profile, buildDir, database.url, ctx, o.signal);
+      if (!step.ok) found(step.finding);
+      return step.ok ? { ok: true, detail: step.detail } : { ok: false, detail: step.finding.message };
     });
     if (!migrated) return report;
 
     const seeded = await phase('seed', async () => {
       sql = await connect(database.url);
-      try {
-        for (const statement of o.profile.seed) await sql.query(fill(statement, vars));
-        for (const [name, query] of Object.entries(o.profile.lookup)) {
-          const rows = await sql.query(fill(query, vars));
-          const value = rows[0] ? Object.values(rows[0])[0] : undefined;
-          if (value === undefined || value === null) throw new Error(`lookup ${name} found nothing: ${query}`);
-          vars.set(name, String(value));
-        }
-      } catch (err) {
-        const f = find.seedFailure((err as Error).message, ctx);
-        found(f);
-        return { ok: false, detail: f.message };
-      }
-      const looked = Object.keys(o.profile.lookup).map((name) => `${name}=${vars.get(name)}`);
-      return { ok: true, detail: `${o.profile.seed.length} statement(s)${looked.length ? `; ${looked.join(', ')}` : ''}` };
+      const step = await seed(sql, o.profile, vars, ctx);
+      if (!step.ok) found(step.finding);
+      return step.ok ? { ok: true, detail: step.detail } : { ok: false, detail: step.finding.message };
     });
     if (!seeded) return report;
 
@@ -140,7 +126,7 @@ export async function runMesher(o: MesherRunOptions): Promise<RunReport> {
     const appLog = log!;
     const httpBase = `http://127.0.0.1:${httpPort}`;
 
-    const ready = await phase('ready', () => waitReady(o, running, appLog, httpBase, vars, ctx, found));
+    const ready = await phase('ready', () => waitReady(running, appLog, httpBase, vars, ctx, found, { profile: o.profile, signal: o.signal }));
     if (!ready) return report;
 
     await phase('scenarios', async () => {
@@ -154,7 +140,7 @@ export async function runMesher(o: MesherRunOptions): Promise<RunReport> {
         signal: o.signal,
       };
       for (const scenario of o.scenarios) {
-        const result = await runScenario(scenario, o, running, appLog, stepCtx, ctx, found);
+        const result = await runScenario(scenario, { profile: o.profile, app: running, log: appLog, base: stepCtx, ctx, found });
         report.scenarios.push(result);
         o.onScenario?.(result);
       }
@@ -184,26 +170,65 @@ export async function runMesher(o: MesherRunOptions): Promise<RunReport> {
   }
 }
 
-function appEnv(profile: Profile, vars: Map<string, string>): Record<string, string | undefined> {
+/** The app's environment: the profile's variables filled in, the ones it removes removed. */
+export function appEnv(profile: Profile, vars: ReadonlyMap<string, string>): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {};
   for (const name of Object.keys(process.env)) if (profile.unsetEnvPrefixes.some((p) => name.startsWith(p))) env[name] = undefined;
   for (const [name, value] of Object.entries(profile.env)) env[name] = value === null ? undefined : fill(value, vars);
   return env;
 }
 
-async function waitReady(
-  o: MesherRunOptions,
+type Outcome = { ok: true; detail: string } | { ok: false; finding: Finding };
+
+/** The profile's migrations, run by meshc in the built copy of the app. */
+export async function migrate(meshc: string, profile: Profile, buildDir: string, databaseUrl: string, ctx: find.FindingContext, signal: AbortSignal): Promise<Outcome> {
+  const record = await migrateApp(meshc, profile.migrate.args, buildDir, databaseUrl, profile.migrate.timeoutS * 1000, signal);
+  if (record.exitCode === 0 && !record.timedOut) return { ok: true, detail: `meshc ${profile.migrate.args.join(' ')}: ${lastLine(record.stderr + record.stdout) || 'done'}` };
+  return { ok: false, finding: find.migrateFailure(record, ctx) };
+}
+
+/** The profile's seed SQL, then its lookups (which add template variables to `vars`). */
+export async function seed(sql: SqlSession, profile: Profile, vars: Map<string, string>, ctx: find.FindingContext): Promise<Outcome> {
+  try {
+    for (const statement of profile.seed) await sql.query(fill(statement, vars));
+    for (const [name, query] of Object.entries(profile.lookup)) {
+      const rows = await sql.query(fill(query, vars));
+      const value = rows[0] ? Object.values(rows[0])[0] : undefined;
+      if (value === undefined || value === null) throw new Error(`lookup ${name} found nothing: ${query}`);
+      vars.set(name, String(value));
+    }
+  } catch (err) {
+    return { ok: false, finding: find.seedFailure((err as Error).message, ctx) };
+  }
+  const looked = Object.keys(profile.lookup).map((name) => `${name}=${vars.get(name)}`);
+  return { ok: true, detail: `${profile.seed.length} statement(s)${looked.length ? `; ${looked.join(', ')}` : ''}` };
+}
+
+export interface ReadyOptions {
+  profile: Profile;
+  signal: AbortSignal;
+  /** Overrides the profile's `ready.timeoutS`. */
+  timeoutMs?: number;
+}
+
+/**
+ * Probes until the profile's probe answers as expected (any answer at all with status
+ * `any`). Exiting first, logging a failure line or running out of time is a finding.
+ */
+export async function waitReady(
   app: RunningApp,
   log: AppLog,
   httpBase: string,
-  vars: Map<string, string>,
+  vars: ReadonlyMap<string, string>,
   ctx: find.FindingContext,
   found: (f: Finding) => void,
+  o: ReadyOptions,
 ): Promise<{ ok: boolean; detail: string }> {
   const ready = o.profile.ready;
   const probe = `${ready.probe.method} ${fill(ready.probe.path, vars)}`;
   const failed = ready.failedLines.map((p) => new RegExp(p));
-  const deadline = Date.now() + ready.timeoutS * 1000;
+  const timeoutMs = o.timeoutMs ?? ready.timeoutS * 1000;
+  const deadline = Date.now() + timeoutMs;
   let lastAnswer = 'no answer yet';
   let attempts = 0;
   for (;;) {
@@ -223,7 +248,7 @@ async function waitReady(
     try {
       const response = await fetch(`${httpBase}${fill(ready.probe.path, vars)}`, { method: ready.probe.method, signal: limit.signal });
       const body = await response.text();
-      if (response.status === ready.probe.status) return { ok: true, detail: `${probe} → ${response.status} after ${attempts} probe(s)` };
+      if (ready.probe.status === 'any' || response.status === ready.probe.status) return { ok: true, detail: `${probe} → ${response.status} after ${attempts} probe(s)` };
       lastAnswer = `${response.status} ${body.slice(0, 200)}`;
     } catch (err) {
       o.signal.throwIfAborted();
@@ -232,7 +257,7 @@ async function waitReady(
       limit.clear();
     }
     if (Date.now() >= deadline) {
-      const f = find.neverReady(probe, ready.timeoutS, lastAnswer, log.text(), ctx);
+      const f = find.neverReady(probe, timeoutMs / 1000, lastAnswer, log.text(), ctx);
       found(f);
       return { ok: false, detail: f.message };
     }
@@ -240,29 +265,37 @@ async function waitReady(
   }
 }
 
-async function runScenario(
-  scenario: Scenario,
-  o: MesherRunOptions,
-  app: RunningApp,
-  log: AppLog,
-  base: Omit<StepContext, 'countRequest' | 'connections'>,
-  ctx: find.FindingContext,
-  found: (f: Finding) => void,
-): Promise<ScenarioResult> {
+export interface ScenarioRun {
+  profile: Profile;
+  app: RunningApp;
+  log: AppLog;
+  base: Omit<StepContext, 'countRequest' | 'connections'>;
+  ctx: find.FindingContext;
+  found: (f: Finding) => void;
+  /** Run steps 1..upTo only (repro replays a scenario up to the failing step). */
+  upTo?: number;
+}
+
+/**
+ * Runs a scenario's steps in order under the resource watch. After each step: is the app
+ * alive, did it print a panic line; each failure becomes a finding (one per cause).
+ */
+export async function runScenario(scenario: Scenario, r: ScenarioRun): Promise<ScenarioResult> {
+  const { profile, app, log, ctx, found } = r;
   const result: ScenarioResult = { name: scenario.name, source: scenario.source, ok: true, ms: 0, steps: [], watch: null };
-  if (scenario.profiles.length > 0 && !scenario.profiles.includes(o.profile.name)) {
-    return { ...result, notRun: `written for profile(s) ${scenario.profiles.join(', ')}, not ${o.profile.name}` };
+  if (scenario.profiles.length > 0 && !scenario.profiles.includes(profile.name)) {
+    return { ...result, notRun: `written for profile(s) ${scenario.profiles.join(', ')}, not ${profile.name}` };
   }
   if (!app.alive()) return { ...result, ok: false, notRun: 'the app is no longer running' };
   let requests = 0;
   const connections = new Map<string, WsConnection>();
   const watch = app.process.pid !== undefined ? new Watch(app.process.pid, () => requests) : undefined;
-  const stepCtx: StepContext = { ...base, connections, countRequest: () => watch?.requestSent(++requests) };
-  const panicPatterns = o.profile.panicLines.map((p) => new RegExp(p));
+  const stepCtx: StepContext = { ...r.base, connections, countRequest: () => watch?.requestSent(++requests) };
+  const panicPatterns = profile.panicLines.map((p) => new RegExp(p));
   const started = performance.now();
   let mark = log.mark;
   try {
-    for (const [i, step] of scenario.steps.entries()) {
+    for (const [i, step] of scenario.steps.slice(0, r.upTo ?? scenario.steps.length).entries()) {
       const place = { where: scenario.name, step: { index: i + 1, name: step.name } };
       if (!app.alive()) {
         result.steps.push({ index: i + 1, name: step.name, kind: step.kind, ok: false, ms: 0, detail: 'not run: the app is no longer running', requests: 0, skipped: true });
@@ -294,10 +327,10 @@ async function runScenario(
   } finally {
     closeConnections(connections);
     result.ms = Math.round(performance.now() - started);
-    result.watch = watch?.stop({ minRequests: o.profile.growth.minRequests }) ?? null;
+    result.watch = watch?.stop({ minRequests: profile.growth.minRequests }) ?? null;
   }
   if (result.watch) {
-    const growth = find.growthFindings(result.watch, o.profile.growth, { where: scenario.name }, ctx);
+    const growth = find.growthFindings(result.watch, profile.growth, { where: scenario.name }, ctx);
     growth.forEach(found);
     if (growth.length > 0) result.ok = false;
   }

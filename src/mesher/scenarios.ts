@@ -17,7 +17,17 @@ export const MAX_REPEAT = 100_000;
 export const MAX_CONCURRENCY = 64;
 
 export async function loadScenario(file: string): Promise<Scenario> {
-  const { reader: r, root } = await JsonReader.load(file, HINT);
+  const { reader, root } = await JsonReader.load(file, HINT);
+  return readScenario(reader, root);
+}
+
+/** A scenario from a JSON value already parsed (repro builds them from a scenario's raw steps); errors name `source`. */
+export function parseScenario(value: unknown, source: string): Scenario {
+  return readScenario(new JsonReader(source, HINT), value);
+}
+
+function readScenario(r: JsonReader, root: unknown): Scenario {
+  const file = r.file;
   const o = r.object(root, '', ['name', 'description', 'profiles', 'steps']);
   const stepsIn = r.array(o.steps, 'steps');
   if (stepsIn.length === 0) r.fail('steps', 'must have at least one step');

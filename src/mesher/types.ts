@@ -7,8 +7,8 @@ import type { CompilerInfo, Symptom, Verdict } from '../types/index.js';
 export interface ProbeSpec {
   method: string;
   path: string;
-  /** The status that means ready. */
-  status: number;
+  /** The status that means ready; `any`: any HTTP answer (repro's reduced apps may lose the route). */
+  status: number | 'any';
 }
 
 export interface Profile {
@@ -201,7 +201,7 @@ export interface ScenarioResult {
 }
 
 export interface PhaseResult {
-  name: 'build' | 'database' | 'migrate' | 'seed' | 'start' | 'ready' | 'scenarios' | 'stop';
+  name: 'build' | 'database' | 'migrate' | 'seed' | 'template' | 'start' | 'ready' | 'scenarios' | 'stop';
   ok: boolean;
   ms: number;
   detail: string;

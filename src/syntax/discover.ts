@@ -71,14 +71,15 @@ export async function discoverProjectFiles(dir: string): Promise<string[]> {
   return files.sort(comparePaths);
 }
 
-export async function assertDirectory(dir: string): Promise<void> {
+/** A user-given folder that must exist (exit 3 with `hint` otherwise). */
+export async function assertDirectory(dir: string, hint = 'pass the project directory (the one holding main.mpl)'): Promise<void> {
   let info;
   try {
     info = await stat(dir);
   } catch {
-    throw new UserError(`${dir} does not exist`, ExitCode.INPUT, 'pass the project directory (the one holding main.mpl)');
+    throw new UserError(`${dir} does not exist`, ExitCode.INPUT, hint);
   }
-  if (!info.isDirectory()) throw new UserError(`${dir} is not a directory`, ExitCode.INPUT, 'pass the project directory (the one holding main.mpl)');
+  if (!info.isDirectory()) throw new UserError(`${dir} is not a directory`, ExitCode.INPUT, hint);
 }
 
 /** Relative path with `/` separators on every platform. */

@@ -4,7 +4,7 @@ export { MESH_EXTENSIONS, isMeshFile, isTestFile, meshExtension } from './extens
 export { moduleNameForPath, toPascalCase, toSnakeCase } from './module-name.js';
 export { applyEdits } from './edits.js';
 export { readMeshFile, decodeMeshSource, DEFAULT_MAX_FILE_BYTES, type ReadMeshFileOptions } from './read-file.js';
-export { walkMeshFiles, discoverProjectFiles, comparePaths } from './discover.js';
+export { walkMeshFiles, discoverProjectFiles, comparePaths, assertDirectory } from './discover.js';
 export { parseSource, loadGrammar, preorderOf, type Preorder } from './parser.js';
 export { checkFiles, type CheckedFile, type CheckResult, type CheckOptions } from './check-files.js';
 export { parseFile, parseProject } from './project.js';

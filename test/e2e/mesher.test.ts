@@ -7,14 +7,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database, type Finding, type RunReport } from '../../src/mesher/index.js';
 import { withSql } from '../../src/mesher/sql.js';
 import { BIN, runCli, type CliResult } from '../support/cli.js';
-import { makeStandinApp, type StandinApp, type StandinOptions } from '../support/mesher-standin.js';
+import { freeLoopbackPort, listen, makeStandinApp, writeProfile, type StandinApp, type StandinOptions } from '../support/mesher-standin.js';
 import { isAlive, waitUntilGone } from '../support/processes.js';
 
 let db: Database;
@@ -45,9 +44,8 @@ async function file(name: string, value: unknown): Promise<string> {
 }
 
 /** A copy of a built-in profile with some fields changed. */
-async function profileFile(name: string, base: 'april' | 'february', change: Record<string, unknown>): Promise<string> {
-  const profile = JSON.parse(await readFile(join(import.meta.dirname, '../../mesher/profiles', `${base}.json`), 'utf8')) as Record<string, unknown>;
-  return file(`${name}.json`, { ...profile, ...change });
+function profileFile(name: string, base: 'april' | 'february', change: Record<string, unknown>): Promise<string> {
+  return writeProfile(join(work, `${name}.json`), base, change);
 }
 
 async function run(target: StandinApp, args: string[] = [], options: { shared?: boolean } = {}): Promise<CliResult & { report: RunReport; pid?: number }> {
@@ -220,6 +218,33 @@ describe('mesher run against the stand-in', () => {
   }, 90_000);
 });
 
+describe('mesher run --keep', () => {
+  it('keeps the build folder (with app.log) and the stopped database folder, and names them; without it both are removed', async () => {
+    const target = await app();
+    const kept = await run(target, ['--scenario', 'smoke', '--keep'], { shared: false });
+    expect(kept.report.findings, kept.stderr).toEqual([]);
+    expect(kept.report.database.kept).toBe(true);
+    const dataDir = /data in (\S+)/.exec(kept.report.database.where)![1]!;
+    expect(kept.report.kept).toHaveLength(2);
+    const [buildRoot, dbRoot] = kept.report.kept as [string, string];
+    try {
+      expect(dbRoot).toBe(dirname(dataDir));
+      // The database folder is a whole cluster, shut down cleanly (no postmaster.pid: nothing runs on it).
+      expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
+      expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(false);
+      // What the app printed is in app.log next to the build.
+      const appLog = await readFile(join(buildRoot, 'app.log'), 'utf8');
+      expect(appLog.length).toBeGreaterThan(0);
+    } finally {
+      for (const dir of kept.report.kept) await rm(dir, { recursive: true, force: true });
+    }
+
+    const plain = await run(target, ['--scenario', 'smoke'], { shared: false });
+    expect(plain.report.kept).toEqual([]);
+    expect(existsSync(dirname(/data in (\S+)/.exec(plain.report.database.where)![1]!))).toBe(false);
+  }, 120_000);
+});
+
 describe('mesher run: bad input and faults', () => {
   it('no main.mpl is an input error (exit 3)', async () => {
     const target = await app({ noMain: true });
@@ -290,18 +315,3 @@ describe('mesher scenarios', () => {
     expect(list.find((s) => s.name === 'soak')!.default).toBe(false);
   });
 });
-
-function listen(port: number): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve(server));
-  });
-}
-
-async function freeLoopbackPort(): Promise<number> {
-  const server = await listen(0);
-  const address = server.address();
-  await new Promise((r) => server.close(r));
-  return typeof address === 'object' && address ? address.port : 0;
-}

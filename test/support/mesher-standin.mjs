@@ -11,7 +11,7 @@
 // Usage: mesher-standin.mjs <behaviour.json>
 
 import { createServer } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { WebSocketServer } from 'ws';
@@ -36,6 +36,23 @@ if (!databaseUrl) {
 }
 const httpPort = Number(process.env[envNames.httpPort] ?? 8080);
 const wsPort = Number(process.env[envNames.wsPort] ?? 8081);
+
+// `trace`: a file that gets a JSON line when this process starts serving and when it ends,
+// with its ports and database, so a test can check that apps running at the same time never
+// shared either (a SIGKILL leaves no end line: the test treats that as running to the end).
+const trace = (event) => {
+  if (!spec.trace) return;
+  const database = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+  appendFileSync(spec.trace, `${JSON.stringify({ event, pid: process.pid, httpPort, wsPort, database, at: Date.now() })}\n`);
+};
+trace('start');
+process.on('exit', () => trace('end'));
+if (spec.trace && !spec.ignoreSigterm) {
+  process.once('SIGTERM', () => {
+    trace('end');
+    process.kill(process.pid, 'SIGTERM');
+  });
+}
 
 log('[Mesher] Connecting to PostgreSQL pool...');
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
@@ -72,6 +89,7 @@ function faultFor(method, path) {
 }
 
 function meshPanic(message) {
+  trace('end');
   logErr(`thread '<unnamed>' (${process.pid}) panicked at compiler/mesh-rt/src/panic.rs:33:9:\nMesh panic at <unknown>:0: ${message}\nnote: run with \`RUST_BACKTRACE=1\` environment variable to display a backtrace`);
   logErr(`thread '<unnamed>' (${process.pid}) panicked at library/core/src/panicking.rs:225:5:\npanic in a function that cannot unwind\nthread caused non-unwinding panic. aborting.`);
   process.kill(process.pid, 'SIGABRT');
@@ -182,6 +200,7 @@ const server = createServer((req, res) => {
     switch (fault?.do) {
       case 'crash':
         if (fault.message) logErr(fault.message);
+        trace('end');
         return process.kill(process.pid, fault.signal ?? 'SIGSEGV');
       case 'panic':
         return meshPanic(fault.message ?? 'non-exhaustive match in switch');

@@ -1,11 +1,15 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { GAP_CATALOG } from '../../gaps/index.js';
 import { resolveJournalPath, type RecordResult } from '../../journal/index.js';
 import {
   builtinScenarioNames,
   checkScenarioVariables,
+  loadApp,
+  reproStep,
+  type AppReproResult,
+  type FindingKind,
   DEFAULT_SCENARIOS,
   phaseLine,
   PROFILE_VARS,
@@ -20,10 +24,12 @@ import {
   type RunReport,
   type Scenario,
 } from '../../mesher/index.js';
-import { compilerInfo, findMeshc } from '../../toolchain/index.js';
-import { ExitCode, UserError } from '../../types/index.js';
+import { compilerInfo, findMeshc, setDefaultPoolSize } from '../../toolchain/index.js';
+import { ExitCode, UserError, usageError, type Candidate } from '../../types/index.js';
 import { environmentProblem } from '../environment-problem.js';
 import { printError, printJson } from '../output.js';
+import { BestWriter, keepElsewhere, prepareOutDir } from '../out-dir.js';
+import { positiveInt, positiveSeconds } from '../triage.js';
 import { openJournalFromOptions } from './journal.js';
 import type { SetExitCode } from './index.js';
 
@@ -188,4 +194,200 @@ async function listScenarios(flags: { json?: boolean }): Promise<number> {
     process.stdout.write(`${s.name.padEnd(width)}  ${s.description} (${notes.join('; ')})\n`);
   }
   return ExitCode.OK;
+}
+
+// ------------------------------------------------------------------------------------------
+// `repro <app-dir> --scenario S --step N` (registered with `repro`, which hands over here)
+
+export interface AppReproFlags {
+  scenario?: string;
+  step?: string;
+  finding?: string;
+  profile?: string;
+  meshc?: string;
+  databaseUrl?: string;
+  out?: string;
+  force?: boolean;
+  jobs?: string;
+  timeLimit?: string;
+  json?: boolean;
+  /** A path, or false for --no-journal. */
+  journal?: string | false;
+}
+
+/** Written into --out: the --json document (and the mark that repro wrote the folder), the request, the profile to replay with. */
+const REPRO_FILE = 'repro.json';
+const SCENARIO_FILE = 'scenario.json';
+const PROFILE_FILE = 'profile.json';
+const FINDING_KINDS: readonly FindingKind[] = ['crash', 'panic', 'wrong-response', 'hang', 'resource-growth', 'startup-failure'];
+/** Above this, the repro's files are listed rather than printed (they are in --out and the journal). */
+const PRINT_LINES = 400;
+
+export async function runAppRepro(appDir: string, flags: AppReproFlags): Promise<number> {
+  if (flags.scenario === undefined || flags.step === undefined) {
+    throw usageError('--scenario and --step go together: the step of that scenario whose failure is reduced', 'e.g. repro ../mesher --scenario ingest --step 1 (steps are numbered as `mesher run` reports them)');
+  }
+  const step = positiveInt(flags.step, '--step')!;
+  const kind = flags.finding === undefined ? undefined : (FINDING_KINDS.find((k) => k === flags.finding) ?? badKind(flags.finding));
+  const jobs = positiveInt(flags.jobs, '--jobs') ?? 1;
+  const timeLimitMs = positiveSeconds(flags.timeLimit, '--time-limit');
+  setDefaultPoolSize(Math.max(jobs, 2));
+  const controller = new AbortController();
+  // Every Ctrl-C (and a SIGTERM) lands here: a second one must not kill us half-way through cleaning up.
+  const onSignal = (): void => {
+    if (!controller.signal.aborted) process.stderr.write('\ninterrupted: stopping the candidates and the database; the best repro so far is kept...\n');
+    controller.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const scenario = await resolveScenario(flags.scenario);
+    await loadApp(appDir); // a wrong folder fails before anything is built
+    const outDir = flags.out === undefined ? undefined : resolve(flags.out);
+    if (outDir) await prepareOutDir(outDir, { input: appDir, inputKind: 'project', markers: [REPRO_FILE], force: flags.force });
+    const writer = outDir ? new BestWriter(outDir) : undefined;
+    const meshc = await findMeshc({ flag: flags.meshc });
+    const compiler = await compilerInfo(meshc);
+    const profile = await resolveProfile(flags.profile ?? 'auto', appDir, compiler.dialect);
+    checkScenarioVariables(scenario, new Set<string>([...PROFILE_VARS, ...Object.keys(profile.vars), ...Object.keys(profile.lookup)]));
+    process.stderr.write(`repro: ${appDir}, step ${step} of scenario ${scenario.name}, profile ${profile.name}, meshc ${compiler.version} (${compiler.dialect}), ${jobs} job(s)\n`);
+    const progress = (name: string, ms: number, detail: string): void => void process.stderr.write(`${phaseLine({ name, ok: true, ms, detail, status: name === 'failure' ? 'found' : 'ok' })}\n`);
+    let scenarioText = '';
+    const result = await reproStep({
+      appDir,
+      meshc,
+      compiler,
+      profile,
+      databaseUrl: flags.databaseUrl,
+      gaps: GAP_CATALOG,
+      signal: controller.signal,
+      scenario,
+      step,
+      kind,
+      jobs,
+      timeLimitMs,
+      onPhase: (p) => progress(p.name, p.ms, p.detail),
+      onNote: progress,
+      onSteps: async (_steps, document) => {
+        scenarioText = `${JSON.stringify(document, null, 2)}\n`;
+        await writer?.writeFile(SCENARIO_FILE, scenarioText);
+        await writer?.writeFile(PROFILE_FILE, await replayProfile(profile.source));
+      },
+      onBest: writer ? (best) => writer.save(best) : undefined,
+    });
+    const best = result.reduction.best;
+    await writer?.save(best);
+    const interrupted = result.reduction.stoppedBy === 'interrupt';
+    const files: Candidate = new Map([...best, [SCENARIO_FILE, scenarioText]]);
+    let journal: (RecordResult & { path: string }) | undefined;
+    let journalFailure: UserError | undefined;
+    if (flags.journal !== false) {
+      try {
+        journal = recordRepro(flags.journal, appDir, result, files, compiler, flags);
+      } catch (err) {
+        journalFailure = reproJournalProblem(err);
+      }
+    }
+    const replay = outDir ? `mesher-triage mesher run ${outDir} --profile ${join(outDir, PROFILE_FILE)} --scenario ${join(outDir, SCENARIO_FILE)} --meshc ${meshc}` : null;
+    const document = {
+      app: appDir,
+      profile: profile.name,
+      compiler,
+      scenario: { name: scenario.name, file: scenario.source, step, stepName: scenario.steps[step - 1]!.name },
+      failure: { kind: result.target.kind, signature: result.target.symptom.signature, message: result.target.message },
+      oracle: `step ${result.steps.target + 1} of the reduced scenario still fails the same way: ${result.target.kind}, signature ${result.target.symptom.signature}`,
+      steps: { kept: result.steps.kept, changes: result.steps.changes, replays: result.steps.tried, scenario: result.scenarioDocument },
+      reduction: reductionStats(result),
+      repro: Object.fromEntries(best),
+      finding: result.finding,
+      journal: journal ?? null,
+      out: outDir ?? null,
+      replay,
+      interrupted,
+    };
+    await writer?.writeFile(REPRO_FILE, `${JSON.stringify(document, null, 2)}\n`);
+    const lost = writer?.failure ? await keepElsewhere(files, writer.failure) : undefined;
+    if (lost) document.out = lost.kept ?? null;
+    if (flags.json) printJson(document);
+    else process.stdout.write(renderAppRepro(result, files, journal, document.out ?? undefined, replay));
+    const failures = [lost?.error, journalFailure].filter((e): e is UserError => e !== undefined);
+    for (const failure of failures) printError(failure.message, failure.hint);
+    return failures[0]?.exitCode ?? (interrupted ? ExitCode.INTERRUPTED : ExitCode.OK);
+  } catch (err) {
+    if (controller.signal.aborted && !(err instanceof UserError)) {
+      printError('interrupted before the reduction started: nothing to keep', 'the apps and the database were stopped and the temp folders removed');
+      return ExitCode.INTERRUPTED;
+    }
+    throw err;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+function badKind(kind: string): never {
+  throw usageError(`--finding must be one of ${FINDING_KINDS.join(', ')}, got '${kind}'`, 'it picks which of the step\'s findings to keep when it has several (default: the first one `mesher run` reports)');
+}
+
+/** The profile to replay the repro with: the same, but ready on any answer (the probed route may be gone). */
+async function replayProfile(source: string): Promise<string> {
+  const raw = JSON.parse(await readFile(source, 'utf8')) as { ready: { probe: Record<string, unknown> } };
+  raw.ready.probe.status = 'any';
+  return `${JSON.stringify(raw, null, 2)}\n`;
+}
+
+function recordRepro(flag: string | undefined, appDir: string, result: AppReproResult, files: Candidate, compiler: RunReport['compiler'], flags: AppReproFlags): RecordResult & { path: string } {
+  const path = resolveJournalPath(flag);
+  const journal = openJournalFromOptions({ journal: path });
+  try {
+    const command = `mesher-triage repro ${appDir} --scenario ${flags.scenario} --step ${flags.step}`;
+    return {
+      ...journal.recordOccurrence({
+        symptom: result.finding.symptom,
+        compiler,
+        sourcePath: resolve(appDir),
+        rawOutput: `${command}\n${renderFinding(result.finding, 1)}`,
+        verdict: result.finding.verdict,
+        repro: files,
+        actor: 'mesher-triage repro',
+      }),
+      path,
+    };
+  } finally {
+    journal.close();
+  }
+}
+
+function reproJournalProblem(err: unknown): UserError {
+  const problem = journalProblem(err);
+  return new UserError(problem.message.replace('the findings were', 'the repro was'), problem.exitCode, `${problem.hint}; the repro is on stdout (and in --out)`);
+}
+
+/** Everything the reducer measured, without the repro itself (printed separately). */
+function reductionStats({ reduction: { best: _best, ...measured }, serialized }: AppReproResult): Record<string, unknown> {
+  return { ...measured, serializedByDatabase: serialized };
+}
+
+function renderAppRepro(result: AppReproResult, files: Candidate, journal: (RecordResult & { path: string }) | undefined, out: string | undefined, replay: string | null): string {
+  const r = result.reduction;
+  const t = result.target;
+  const lines = [
+    `failure:   ${t.kind} at ${t.where}, step ${t.step?.index} (${t.step?.name}): ${t.message}`,
+    `signature: ${t.symptom.signature} (${t.symptom.signatureVersion})`,
+    `steps:     ${result.steps.kept.length} kept (${result.steps.kept.join(', ')})${result.steps.changes.length ? `; ${result.steps.changes.join(', ')}` : ''}`,
+    `reduced:   ${r.original.bytes} → ${r.final.bytes} bytes, ${r.original.tokens} → ${r.final.tokens} tokens, ${r.original.files} → ${r.final.files} Mesh file(s)${r.flattened ? ' (flattened into one standalone main.mpl)' : ''}; ${r.oracleCalls} candidates, ${r.cacheHits} cached, ${(r.durationMs / 1000).toFixed(1)} s${result.serialized ? ' (one app at a time: its database is built in)' : ''}`,
+  ];
+  if (r.stoppedBy) lines.push(`stopped early (${r.stoppedBy}): this is the best repro so far`);
+  lines.push('');
+  const total = [...files.values()].reduce((n, text) => n + text.split('\n').length, 0);
+  for (const [rel, text] of files) {
+    if (rel.startsWith('migrations/')) lines.push(`--- ${rel} (unchanged: it makes the database the step runs on) ---`);
+    else if (total > PRINT_LINES) lines.push(`--- ${rel} (${text.split('\n').length} lines) ---`);
+    else lines.push(`--- ${rel} ---`, text.endsWith('\n') ? text.slice(0, -1) : text);
+  }
+  lines.push('', renderFinding(result.finding, 1));
+  if (journal) lines.push(`journal:   bug #${journal.bugId} (${journal.isNew ? 'new' : 'seen before'}${journal.regressed ? ', REGRESSED' : ''}) in ${journal.path}`);
+  if (out) lines.push(`saved:     ${out}`);
+  if (replay) lines.push(`replay:    ${replay}`);
+  return `${lines.join('\n')}\n`;
 }

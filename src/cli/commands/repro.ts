@@ -15,7 +15,7 @@ import { resolveJournalPath, type RecordResult } from '../../journal/index.js';
 import { openJournalFromOptions } from './journal.js';
 import { reduce, type ReduceProgress, type ReduceResult } from '../../repro/index.js';
 import { runProcess, setDefaultPoolSize } from '../../toolchain/index.js';
-import { ExitCode, UserError, type Candidate, type Oracle, type OracleOutcome, type Symptom } from '../../types/index.js';
+import { ExitCode, UserError, usageError, type Candidate, type Oracle, type OracleOutcome, type Symptom } from '../../types/index.js';
 import { printError, printJson } from '../output.js';
 import { BestWriter, keepElsewhere, prepareOutDir } from '../out-dir.js';
 import {
@@ -37,6 +37,7 @@ import {
 } from '../triage.js';
 import type { SetExitCode } from './index.js';
 import { makeDirs } from '../../fs/make-dirs.js';
+import { runAppRepro, type AppReproFlags } from './mesher.js';
 
 /** How the reducer decides that a candidate still shows the failure. */
 export type OracleSpec =
@@ -44,7 +45,7 @@ export type OracleSpec =
   | { kind: 'differential'; which: 'opt-level' | 'version'; stages: [string, string]; description: string }
   | { kind: 'script'; script: string; description: string };
 
-interface ReproFlags extends SetupFlags {
+interface ReproFlags extends SetupFlags, Omit<AppReproFlags, 'meshc'> {
   test?: string;
   out?: string;
   force?: boolean;
@@ -76,14 +77,33 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .option('--no-journal', 'do not record the repro in the journal')
     .option('--meshc-json', "read meshc's --json diagnostics instead of its --no-color text")
     .option('--json', 'print one JSON document')
+    .option('--scenario <name|file>', 'with --step: <path> is a Mesher app; shrink it while this scenario step still fails the same way (docs/mesher.md)')
+    .option('--step <n>', 'with --scenario: the failing step (1-based, as `mesher run` numbers them)')
+    .option('--finding <kind>', 'with --scenario: which of the step\'s findings to keep (crash, panic, wrong-response, hang; default: the first)')
+    .option('--profile <auto|name|file>', 'with --scenario: the Mesher profile (default auto)')
+    .option('--database-url <url>', 'with --scenario: a PostgreSQL server to work on instead of an embedded one')
+    .option('--time-limit <seconds>', 'with --scenario: stop reducing after this long and keep the best so far')
     .addHelpText(
       'after',
       '\nExit codes: 0 repro made, 2 usage (also an --out that overlaps the input or holds other files), 3 unusable input or an --out that cannot be written,' +
-        '\n4 the original does not fail, 5 meshc missing or environment problem, 6 the repro could not be journaled (it is still printed), 130 interrupted (best repro kept).',
+        '\n4 the original does not fail, 5 meshc (or PostgreSQL) missing or environment problem, 6 the repro could not be journaled (it is still printed), 130 interrupted (best repro kept).',
     )
     .action(async (path: string, flags: ReproFlags) => {
-      setExitCode(await runRepro(path, flags));
+      setExitCode(await (isAppRepro(flags) ? runAppRepro(path, flags) : runRepro(path, flags)));
     });
+}
+
+const APP_ONLY = ['scenario', 'step', 'finding', 'profile', 'databaseUrl', 'timeLimit'] as const;
+const PROGRAM_ONLY = ['test', 'expectOutput', 'baselineMeshc', 'runTimeout', 'meshcJson', 'timeout'] as const;
+
+/** `--scenario`/`--step` turn repro into the Mesher app repro (src/mesher/app-repro.ts); the two sets of flags do not mix. */
+function isAppRepro(flags: ReproFlags): boolean {
+  const dash = (name: string): string => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  const app = APP_ONLY.filter((k) => flags[k] !== undefined);
+  if (app.length === 0) return false;
+  const program = PROGRAM_ONLY.filter((k) => flags[k] !== undefined);
+  if (program.length > 0) throw usageError(`${program.map(dash).join(', ')} cannot be used with ${app.map(dash).join(', ')}`, 'a scenario repro judges a Mesher app by its scenario step; the other flags are for a program repro');
+  return true;
 }
 
 export async function runRepro(path: string, flags: ReproFlags): Promise<number> {
@@ -113,6 +133,8 @@ export async function runRepro(path: string, flags: ReproFlags): Promise<number>
       onProgress: progress,
       onBest: writer ? (best) => writer.save(best) : undefined,
       reproduceHint: () => `run \`mesher-triage classify ${path}\` to see what the original does`,
+      // Known stage: the reducer skips its probe of whether main's behaviour matters.
+      stage: spec.kind === 'signature' ? original.observation.symptom.stage : spec.kind === 'differential' ? 'wrong-output' : undefined,
     });
     if (progress) process.stderr.write('\n');
     await writer?.save(result.best);
