@@ -8,7 +8,7 @@ import * as find from './findings.js';
 import { freePorts } from './ports.js';
 import { connect, type SqlSession } from './sql.js';
 import { closeConnections, deadline as probeDeadline, routeOf, runStep, sleep, type StepContext, type WsConnection } from './steps.js';
-import { fill } from './template.js';
+import { fill, placeholders } from './template.js';
 import type { Finding, PhaseResult, Profile, RunReport, Scenario, ScenarioResult, Step, StepResult } from './types.js';
 import { Watch } from './watch.js';
 
@@ -299,6 +299,14 @@ export async function runScenario(scenario: Scenario, r: ScenarioRun): Promise<S
       const place = { where: scenario.name, step: { index: i + 1, name: step.name } };
       if (!app.alive()) {
         result.steps.push({ index: i + 1, name: step.name, kind: step.kind, ok: false, ms: 0, detail: 'not run: the app is no longer running', requests: 0, skipped: true });
+        continue;
+      }
+      // A value an earlier failed step should have captured: not a step to run (nor a crash of ours).
+      // (A repeat sets `${i}` and may capture per iteration: its inner steps are not checked here.)
+      const unset = step.kind === 'repeat' ? [] : [...new Set(placeholders(step))].filter((name) => !stepCtx.vars.has(name));
+      if (unset.length > 0) {
+        result.steps.push({ index: i + 1, name: step.name, kind: step.kind, ok: false, ms: 0, detail: `not run: no value for ${unset.map((n) => `\${${n}}`).join(', ')} (the step that captures it failed)`, requests: 0, skipped: true });
+        result.ok = false;
         continue;
       }
       const before = requests;

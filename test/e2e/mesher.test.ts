@@ -144,6 +144,24 @@ describe('mesher run against the stand-in', () => {
     expect(p.report.findings[0]!.message).toBe('Mesh panic at <unknown>:0: non-exhaustive match in switch during POST api/v1/events');
   }, 60_000);
 
+  it('a step needing a value that a failed step should have captured is reported as not run, not as an internal error', async () => {
+    const target = await app();
+    const scenario = await file('uncaptured.json', {
+      name: 'uncaptured',
+      steps: [
+        { kind: 'sql', name: 'no such issue', query: "SELECT 'x' AS id WHERE false", expect: { rowCount: 1 }, capture: { issueId: '0.id' } },
+        { kind: 'http', name: 'resolve', method: 'POST', path: '/api/v1/issues/${issueId}/resolve', expect: { status: 200 } },
+      ],
+    });
+    const r = await run(target, ['--scenario', scenario]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).not.toMatch(/internal error/);
+    const steps = r.report.scenarios[0]!.steps;
+    expect(steps[0]!.ok).toBe(false);
+    expect(steps[1]).toMatchObject({ skipped: true, ok: false, requests: 0 });
+    expect(steps[1]!.detail).toContain('no value for ${issueId}');
+  }, 60_000);
+
   it('reports threads and memory that grow with requests', async () => {
     const target = await app({
       server: {
