@@ -32,6 +32,7 @@ import { BestWriter, keepElsewhere, prepareOutDir } from '../out-dir.js';
 import { positiveInt, positiveSeconds } from '../triage.js';
 import { openJournalFromOptions } from './journal.js';
 import type { SetExitCode } from './index.js';
+import { interruptible } from '../interrupt.js';
 
 interface RunFlags {
   profile: string;
@@ -79,14 +80,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
 }
 
 async function runCommand(appDir: string, flags: RunFlags): Promise<number> {
-  const controller = new AbortController();
-  // Every Ctrl-C (and a SIGTERM) lands here: a second one must not kill us half-way through cleaning up.
-  const onSigint = (): void => {
-    if (!controller.signal.aborted) process.stderr.write('\ninterrupted: stopping the app and the database...\n');
-    controller.abort(new Error('interrupted'));
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const interrupt = interruptible('stopping the app and the database');
   try {
     const names = flags.scenario.length > 0 ? flags.scenario : DEFAULT_SCENARIOS;
     const scenarios: Scenario[] = [];
@@ -107,7 +101,7 @@ async function runCommand(appDir: string, flags: RunFlags): Promise<number> {
       databaseUrl: flags.databaseUrl,
       keep: flags.keep === true,
       gaps: GAP_CATALOG,
-      signal: controller.signal,
+      signal: interrupt.signal,
       onPhase: (p) => p.name !== 'scenarios' && process.stderr.write(`${phaseLine(p)}\n`),
       onScenario: (s) => process.stderr.write(`${scenarioLine(s)}\n`),
     });
@@ -130,14 +124,13 @@ async function runCommand(appDir: string, flags: RunFlags): Promise<number> {
     if (problem) return problem.exitCode;
     return report.findings.length > 0 ? ExitCode.FINDINGS : ExitCode.OK;
   } catch (err) {
-    if (controller.signal.aborted && !(err instanceof UserError)) {
+    if (interrupt.signal.aborted && !(err instanceof UserError)) {
       printError('interrupted', 'the app and the database were stopped and the temp folders removed');
       return ExitCode.INTERRUPTED;
     }
     throw err;
   } finally {
-    process.removeListener('SIGINT', onSigint);
-    process.removeListener('SIGTERM', onSigint);
+    interrupt.dispose();
   }
 }
 
@@ -232,14 +225,7 @@ export async function runAppRepro(appDir: string, flags: AppReproFlags): Promise
   const jobs = positiveInt(flags.jobs, '--jobs') ?? 1;
   const timeLimitMs = positiveSeconds(flags.timeLimit, '--time-limit');
   setDefaultPoolSize(Math.max(jobs, 2));
-  const controller = new AbortController();
-  // Every Ctrl-C (and a SIGTERM) lands here: a second one must not kill us half-way through cleaning up.
-  const onSignal = (): void => {
-    if (!controller.signal.aborted) process.stderr.write('\ninterrupted: stopping the candidates and the database; the best repro so far is kept...\n');
-    controller.abort(new Error('interrupted'));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = interruptible('stopping the candidates and the database; the best repro so far is kept');
   try {
     const scenario = await resolveScenario(flags.scenario);
     await loadApp(appDir); // a wrong folder fails before anything is built
@@ -260,7 +246,7 @@ export async function runAppRepro(appDir: string, flags: AppReproFlags): Promise
       profile,
       databaseUrl: flags.databaseUrl,
       gaps: GAP_CATALOG,
-      signal: controller.signal,
+      signal: interrupt.signal,
       scenario,
       step,
       kind,
@@ -314,14 +300,13 @@ export async function runAppRepro(appDir: string, flags: AppReproFlags): Promise
     for (const failure of failures) printError(failure.message, failure.hint);
     return failures[0]?.exitCode ?? (interrupted ? ExitCode.INTERRUPTED : ExitCode.OK);
   } catch (err) {
-    if (controller.signal.aborted && !(err instanceof UserError)) {
+    if (interrupt.signal.aborted && !(err instanceof UserError)) {
       printError('interrupted before the reduction started: nothing to keep', 'the apps and the database were stopped and the temp folders removed');
       return ExitCode.INTERRUPTED;
     }
     throw err;
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    interrupt.dispose();
   }
 }
 
