@@ -35,3 +35,11 @@ export function* chunkSchedule(
     index = 0;
   }
 }
+
+/** The whole list first (cursor 'bulk'), then the ddmin schedule without a whole-list chunk: for lists that usually all go at once. */
+export function* wholeThenChunks(n: number, cursor: unknown): Generator<{ from: number; to: number; cursor: ChunkCursor | 'bulk' }> {
+  if (n === 0) return;
+  if (cursor === null) yield { from: 0, to: n, cursor: 'bulk' };
+  const at = cursor === 'bulk' || cursor === null ? null : (cursor as ChunkCursor);
+  for (const chunk of chunkSchedule(n, at)) if (chunk.to - chunk.from < n) yield chunk;
+}

@@ -13,6 +13,8 @@ import {
   type ProjectFile,
 } from '../syntax/index.js';
 import { analyzeProgram } from '../syntax/references.js';
+import { letBindings } from '../syntax/bindings.js';
+import { structFields } from '../syntax/structs.js';
 import type { Candidate } from '../types/index.js';
 import type { SyntaxPort } from './types.js';
 
@@ -31,13 +33,25 @@ const MINIMAL_BY_FAMILY: Readonly<Record<string, readonly string[]>> = {
   pattern: ['_'],
   type: ['Int'],
 };
+/** Plain values may also need to be non-zero (a loop bound, a comparison that must hold): `1` second. */
 const MINIMAL_BY_KIND: Readonly<Record<string, readonly string[]>> = {
+  integer: ['0', '1'],
+  identifier: ['0', '1'],
+  field_access: ['0', '1'],
+  index_expression: ['0', '1'],
+  for_expression: ['[]'],
   string: ['""'],
   arguments: ['()'],
   parameters: ['()'],
 };
 
+/** A name or field access in these fields (a callee, a declaration, a pattern, a field or module name) cannot become a value. */
+const NAMING_FIELDS: ReadonlySet<string> = new Set(['function', 'name', 'pattern', 'field', 'object']);
+
 const COMMENT_KINDS = new Set(['comment', 'block_comment', 'doc_comment']);
+
+/** A `for … do <body> end` comprehension, capturing its body. */
+const FOR_BODY = /^for\b[^\n]*?\bdo\b([\s\S]*)\bend$/;
 
 /** An interpolation without nested braces or backslashes, capturing its expression text. */
 const INTERPOLATION = /[$#]\{([^{}\\]*)\}/g;
@@ -63,13 +77,19 @@ export const meshPort: SyntaxPort = {
     for (const [family, kinds] of FAMILIES) if (kinds.has(kind)) return family;
     return null;
   },
-  minimalForms(kind) {
+  minimalForms(kind, at) {
+    if (at?.field && NAMING_FIELDS.has(at.field) && (kind === 'identifier' || kind === 'field_access')) return [];
     const byKind = MINIMAL_BY_KIND[kind];
     if (byKind) return byKind;
     const family = meshPort.familyOf(kind);
     return family === 'item' || family === 'statement' || family === null ? [] : (MINIMAL_BY_FAMILY[family] ?? []);
   },
   textForms(kind, text) {
+    // A for-comprehension with a one-line body: the list of that one element.
+    if (kind === 'for_expression') {
+      const body = FOR_BODY.exec(text)?.[1]?.trim();
+      return body && !body.includes('\n') ? [`[${body}]`] : [];
+    }
     // A string with interpolations: the same string with the `${…}`/`#{…}` delimiters
     // dropped, keeping the text (what a character-level reducer reaches by deleting them).
     if (kind !== 'string') return [];
@@ -81,6 +101,8 @@ export const meshPort: SyntaxPort = {
   reservedWords: new Set([...MESH_KEYWORDS, ...KEYWORDS]),
   flatten: flattenCandidate,
   analyze: analyzeProgram,
+  bindings: letBindings,
+  structFields,
 };
 
 /** A project candidate as one standalone main.mpl, or null when flattening fails. */

@@ -89,21 +89,23 @@ export function rootItems(program: Program): number[] {
   return roots;
 }
 
-/** The edit deleting an item, with the rest of its line and the newline after it. */
-export function deleteItemEdit(source: string, item: ProgramItem): Edit {
+/** The edit deleting an item (or statement, or field), with its indentation when it starts a line, the rest of its line and the newline after it. */
+export function deleteItemEdit(source: string, item: { readonly start: number; readonly end: number }): Edit {
+  const lineStart = source.lastIndexOf('\n', item.start - 1) + 1;
+  const start = /^[ \t]*$/.test(source.slice(lineStart, item.start)) ? lineStart : item.start;
   let end = item.end;
   while (end < source.length && (source[end] === ' ' || source[end] === '\t')) end++;
   if (source[end] === '\r') end++;
   if (source[end] === '\n') end++;
-  return { start: item.start, end, text: '' };
+  return { start, end, text: '' };
 }
 
-/** Applies edits given per path to the state's files; files in `drop` are removed. */
-export function editCandidate(state: State, edits: ReadonlyArray<Edit & { path: string }>, drop: ReadonlySet<string> = new Set()): Candidate {
-  const next = new Map(state.candidate);
+/** Applies edits given per path to the candidate's files; files in `drop` are removed. */
+export function editCandidate(candidate: Candidate, edits: ReadonlyArray<Edit & { path: string }>, drop: ReadonlySet<string> = new Set()): Candidate {
+  const next = new Map(candidate);
   const byPath = new Map<string, Edit[]>();
   for (const edit of edits) byPath.set(edit.path, [...(byPath.get(edit.path) ?? []), edit]);
-  for (const [path, list] of byPath) next.set(path, applyEdits(state.candidate.get(path) ?? '', list));
+  for (const [path, list] of byPath) next.set(path, applyEdits(candidate.get(path) ?? '', list));
   for (const path of drop) next.delete(path);
   return next;
 }

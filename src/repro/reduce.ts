@@ -16,19 +16,31 @@ import { stubBodies } from './passes/stub.js';
 import { dropDead, pruneModules } from './passes/dead.js';
 import { callFromEntry } from './passes/shortcut.js';
 import { inlineCalls } from './passes/inline.js';
+import { propagateLets } from './passes/propagate.js';
+import { dropFields } from './passes/fields.js';
+import { withReferences } from './passes/sweep.js';
+import { bulkFirst } from './passes/bulk.js';
+import { unwrapFunctions } from './passes/unwrap.js';
 
 /**
  * Passes that know about references, in the order the failure needs them: main's body first
  * (first round only; skipped for a failure at run time), then bulk body stubbing, dead items,
- * main calling the culprit directly, inlining, and dead items again (what those two cut off).
+ * main calling the culprit directly, inlining, let propagation, unread struct fields, and dead
+ * items again (what those cut off).
  */
-export const REFERENCE_PASSES: readonly Pass[] = [stubEntry, stubBodies, dropDead, callFromEntry, inlineCalls, dropDead];
-/** Largest first, repeated to a fixpoint. */
-export const MAIN_PASSES: readonly Pass[] = [dropFiles, dropComments, ...REFERENCE_PASSES, dropTopLevel, hdd];
+export const REFERENCE_PASSES: readonly Pass[] = [stubEntry, stubBodies, dropDead, callFromEntry, bulkFirst(inlineCalls), bulkFirst(propagateLets), dropFields, dropDead];
+/** Largest first, repeated to a fixpoint. The blind deletion passes skip what breaks a reference and sweep what they leave dead. */
+export const MAIN_PASSES: readonly Pass[] = [dropFiles, dropComments, ...REFERENCE_PASSES, withReferences(dropTopLevel), withReferences(hdd)];
 /** Failures that happen when the program runs: main's behaviour is part of them. */
 const RUN_TIME_STAGES: ReadonlySet<string> = new Set(['runtime-crash', 'runtime-panic', 'wrong-output', 'hang']);
-/** Run only when the main passes are stuck; any gain sends the loop back to the main passes. */
-export const FALLBACK_PASSES: readonly Pass[] = [dropLines, dropTokens];
+/**
+ * Run only when the main passes are stuck; any gain sends the loop back to the main passes.
+ * Last, hdd and token windows without the reference filter: a test that does not compile the
+ * program (a grep) may accept a candidate that breaks a reference; with a compiling test they
+ * only retry what the filter skipped, once, on the small program left. Then a function
+ * replaced by its statements.
+ */
+export const FALLBACK_PASSES: readonly Pass[] = [withReferences(dropLines), withReferences(dropTokens), hdd, dropTokens, unwrapFunctions];
 /** Cosmetic, once at the end. */
 export const FINAL_PASSES: readonly Pass[] = [renameIdentifiers, tidyFormatting];
 export const PASS_NAMES: readonly string[] = [...new Set([pruneModules, ...MAIN_PASSES, ...FALLBACK_PASSES, ...FINAL_PASSES].map((p) => p.name))];

@@ -1,5 +1,7 @@
 import type { MeshNode } from '../syntax/types.js';
 import type { Program, SourceTree } from '../syntax/references.js';
+import type { LetBinding } from '../syntax/bindings.js';
+import type { StructFields } from '../syntax/structs.js';
 import type { Candidate, Oracle, Stage } from '../types/index.js';
 
 /** One parse of one file, as the reducer needs it. */
@@ -24,8 +26,11 @@ export interface SyntaxPort {
    * 'type'), or null. Nodes of the same family, or the same kind, may replace each other.
    */
   familyOf(kind: string): string | null;
-  /** Smallest replacement texts for a node kind, tried smallest first ([] = none). */
-  minimalForms(kind: string): readonly string[];
+  /**
+   * Smallest replacement texts for a node kind, tried smallest first ([] = none); `at` says
+   * where the node is (its parent's kind and its field there), e.g. no value for a callee.
+   */
+  minimalForms(kind: string, at?: { readonly parent: string; readonly field: string | null }): readonly string[];
   /**
    * Replacement texts built from the node's own text, tried after the minimal forms
    * (optional). Mesh: a string with its interpolation delimiters dropped.
@@ -44,6 +49,10 @@ export interface SyntaxPort {
    * what the reference-aware passes (entry, stub, dead, shortcut, inline) work from.
    */
   analyze?(files: readonly SourceTree[]): Program;
+  /** Single-name `let` bindings of one file and the later uses of each (optional; the propagate pass). */
+  bindings?(source: string, root: MeshNode): LetBinding[];
+  /** Struct definitions, literals and the field names read in one file (optional; the fields pass). */
+  structFields?(source: string, root: MeshNode): StructFields;
 }
 
 /** What one accepted reduction step took away, per pass. */

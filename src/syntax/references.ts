@@ -7,6 +7,7 @@
  */
 import type { MeshNode } from './types.js';
 import { childByField, childrenByField, nodeText } from './walk.js';
+import { PRIMARY_EXPRESSIONS } from './bindings.js';
 
 export interface SourceTree {
   readonly path: string;
@@ -29,22 +30,28 @@ export interface ProgramBody {
   readonly live: boolean;
 }
 
-/** A direct call `f(a, b)` as a whole statement or as the value of `let x = f(a, b)`. */
+/**
+ * A direct call `f(a, b)`: a whole statement, the value of `let x = f(a, b)`, or nested in a
+ * statement's expression (`println(f(a))`, not inside a closure, loop or branch).
+ */
 export interface CallStatement {
+  /** The statement (whole or let), or the nested call expression. */
   readonly start: number;
   readonly end: number;
   readonly callee: string;
   readonly args: readonly string[];
-  /** The let pattern's text, or null for a bare call statement. */
+  /** The let pattern's text, or null for a bare call statement or a nested call. */
   readonly binding: string | null;
+  /** For a nested call, where its statement starts (what the callee's statements go before); else null. */
+  readonly statementStart: number | null;
 }
 
 export interface ProgramFunction {
   readonly name: string;
   /** Parameter names (null when a parameter is a pattern) and a minimal argument for each. */
   readonly params: ReadonlyArray<{ readonly name: string | null; readonly minimal: string | null }>;
-  /** Statement texts of a block body, in order; the last one's kind tells whether it is an expression. */
-  readonly statements: ReadonlyArray<{ readonly text: string; readonly expression: boolean }>;
+  /** Statement texts of a block body, in order: whether each is an expression, and a primary one (needs no parentheses as an operand). */
+  readonly statements: ReadonlyArray<{ readonly text: string; readonly expression: boolean; readonly primary: boolean }>;
   /** Calls made as statements of this function's body. */
   readonly calls: readonly CallStatement[];
 }
@@ -238,24 +245,43 @@ function describeFunction(file: SourceTree, node: MeshNode, name: string, block:
         minimal: type ? minimalValue(type, file.source, types) : null,
       };
     });
-  const statements: Array<{ text: string; expression: boolean }> = [];
+  const statements: Array<{ text: string; expression: boolean; primary: boolean }> = [];
   const calls: CallStatement[] = [];
   for (const stmt of block.children) {
     if (!stmt.named || /comment/.test(stmt.type)) continue;
-    statements.push({ text: text(stmt), expression: stmt.type === 'expression_statement' });
+    const value = stmt.type === 'expression_statement' ? stmt.children.find((c) => c.named) : undefined;
+    statements.push({ text: text(stmt), expression: stmt.type === 'expression_statement', primary: value !== undefined && PRIMARY_EXPRESSIONS.has(value.type) });
     let expr: MeshNode | undefined;
     let binding: string | null = null;
-    if (stmt.type === 'expression_statement') expr = stmt.children.find((c) => c.named);
+    if (stmt.type === 'expression_statement') expr = value;
     else if (stmt.type === 'let_declaration' && !childByField(stmt, 'type')) {
       expr = childByField(stmt, 'value');
       const pattern = childByField(stmt, 'pattern');
       binding = pattern ? text(pattern) : null;
-      if (binding === null) continue;
     }
-    const call = expr ? directCall(file.source, expr) : null;
-    if (call) calls.push({ start: stmt.start, end: stmt.end, callee: call.callee, args: call.args, binding });
+    const whole = stmt.type === 'expression_statement' || binding !== null;
+    const call = expr && whole ? directCall(file.source, expr) : null;
+    if (call) calls.push({ start: stmt.start, end: stmt.end, callee: call.callee, args: call.args, binding, statementStart: null });
+    if (expr) for (const nested of nestedCalls(file.source, expr)) calls.push({ ...nested, binding: null, statementStart: stmt.start });
   }
   return { name, params, statements, calls };
+}
+
+/** Nodes a nested call is not looked for under: code that runs some other number of times than its statement, or not at all. */
+const CONDITIONAL = new Set(['closure', 'closure_clause', 'trailing_closure', 'for_expression', 'while_expression', 'case_expression', 'if_expression', 'receive_expression', 'block', 'do_block']);
+
+/** Direct calls inside an expression (outermost first, in source order), outside closures, loops and branches. */
+function nestedCalls(source: string, expr: MeshNode): Array<{ start: number; end: number; callee: string; args: string[] }> {
+  const out: Array<{ start: number; end: number; callee: string; args: string[] }> = [];
+  const stack: MeshNode[] = [...expr.children].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (CONDITIONAL.has(node.type)) continue;
+    const call = directCall(source, node);
+    if (call) out.push({ start: node.start, end: node.end, ...call });
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+  }
+  return out;
 }
 
 /** `f(a, b)` with a plain identifier as the callee and no trailing closure. */

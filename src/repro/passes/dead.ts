@@ -1,8 +1,7 @@
 import type { Program } from '../../syntax/references.js';
 import type { Candidate } from '../../types/index.js';
-import type { State } from '../state.js';
 import type { Pass } from './pass.js';
-import { chunkSchedule, type ChunkCursor } from '../chunks.js';
+import { wholeThenChunks } from '../chunks.js';
 import { deleteItemEdit, editCandidate, programOf, reachableFrom, rootItems } from '../program.js';
 
 /**
@@ -18,29 +17,25 @@ export const dropDead: Pass = {
     if (!program) return;
     const reached = new Set(reachableFrom(program, rootItems(program)));
     const dead = program.items.map((_, i) => i).filter((i) => !reached.has(i));
-    if (dead.length === 0) return;
-    if (cursor === null) yield { alternatives: [withoutItems(state, program, dead)], cursor: 'bulk' };
-    const at = cursor === 'bulk' || cursor === null ? null : (cursor as ChunkCursor);
-    for (const chunk of chunkSchedule(dead.length, at)) {
-      if (chunk.to - chunk.from === dead.length) continue;
-      yield { alternatives: [withoutItems(state, program, dead.slice(chunk.from, chunk.to))], cursor: chunk.cursor };
+    for (const chunk of wholeThenChunks(dead.length, cursor)) {
+      yield { alternatives: [withoutItems(state.candidate, program, dead.slice(chunk.from, chunk.to))], cursor: chunk.cursor };
     }
   },
 };
 
-/** The state without the given items; non-entry files left with no item are removed. */
-export function withoutItems(state: State, program: Program, indices: readonly number[]): Candidate {
+/** The candidate without the given items of its program; non-entry files left with no item are removed. */
+export function withoutItems(candidate: Candidate, program: Program, indices: readonly number[]): Candidate {
   const gone = new Set(indices);
   const edits = indices.map((i) => {
     const item = program.items[i]!;
-    return { path: item.path, ...deleteItemEdit(state.candidate.get(item.path) ?? '', item) };
+    return { path: item.path, ...deleteItemEdit(candidate.get(item.path) ?? '', item) };
   });
   const drop = new Set<string>();
   for (const path of new Set(indices.map((i) => program.items[i]!.path))) {
     const left = program.items.some((item, i) => item.path === path && !gone.has(i));
     if (!left && !isEntryFile(path)) drop.add(path);
   }
-  return editCandidate(state, edits, drop);
+  return editCandidate(candidate, edits, drop);
 }
 
 function isEntryFile(path: string): boolean {

@@ -14,6 +14,6 @@ export const stubEntry: Pass = {
     const entry = program?.items[entryIndex(program)];
     if (!entry) return;
     const edits = entry.bodies.filter((b) => b.live && b.stub !== null).map((b) => ({ path: entry.path, start: b.start, end: b.end, text: b.stub! }));
-    if (edits.length > 0) yield { alternatives: [editCandidate(state, edits)], cursor: null };
+    if (edits.length > 0) yield { alternatives: [editCandidate(state.candidate, edits)], cursor: null };
   },
 };

@@ -55,7 +55,7 @@ export const hdd: Pass = {
           yield { texts: edits.map(apply), cursor: cursorFor('delete') };
         }
         if (firstStage <= 1) {
-          for (const form of [...port.minimalForms(node.type), ...(port.textForms?.(node.type, text) ?? [])]) {
+          for (const form of [...port.minimalForms(node.type, { parent: parent.type, field: node.field }), ...(port.textForms?.(node.type, text) ?? [])]) {
             if (form !== text) yield { texts: [apply({ start: node.start, end: node.end, text: form })], cursor: cursorFor('minimal') };
           }
         }

@@ -2,9 +2,10 @@ import type { Pass } from './pass.js';
 import { deleteItemEdit, editCandidate, entryIndex, indentAt, programOf, reachableFrom } from '../program.js';
 
 /**
- * Inline a function called from exactly one statement: `f(a)` or `let x = f(a)` becomes
- * `let p = a` for each parameter, then f's statements (the last one bound to x), and f's
- * definition goes. Collapses the chain of calls from main to the failure that the tree
+ * Inline a function called from exactly one place: `f(a)` or `let x = f(a)` becomes
+ * `let p = a` for each parameter, then f's statements (the last one bound to x); a call nested
+ * in a statement (`println(f(a))`) gets those lines before its statement and f's last
+ * expression in its place. f's definition goes. Collapses the chain of calls from main to the failure that the tree
  * passes cannot (Mesh has no block expression to hoist). Callers are visited breadth-first
  * from main, calls in source order.
  */
@@ -37,18 +38,24 @@ export const inlineCalls: Pass = {
         if ((callerText.match(new RegExp(`\\b${call.callee}\\b`, 'g')) ?? []).length !== 1) continue;
         if (callee.bodies.some((b) => b.refs.includes(call.callee))) continue;
         const last = fn.statements[fn.statements.length - 1]!;
-        if (call.binding !== null && !last.expression) continue;
+        const nested = call.statementStart !== null;
+        if ((call.binding !== null || nested) && !last.expression) continue;
         const lines = fn.params.map((p, i) => `let ${p.name} = ${call.args[i]}`);
         for (const stmt of fn.statements.slice(0, -1)) lines.push(stmt.text);
-        lines.push(call.binding === null ? last.text : `let ${call.binding} = ${last.text}`);
         const source = state.candidate.get(caller.path) ?? '';
         const calleeSource = state.candidate.get(callee.path) ?? '';
-        const edits = [
-          { path: caller.path, start: call.start, end: call.end, text: lines.join(`\n${indentAt(source, call.start)}`) },
-          { path: callee.path, ...deleteItemEdit(calleeSource, callee) },
-        ];
+        const edits = [{ path: callee.path, ...deleteItemEdit(calleeSource, callee) }];
+        if (nested) {
+          // The callee's statements go before the caller's statement; its value replaces the call.
+          const indent = indentAt(source, call.statementStart!);
+          if (lines.length > 0) edits.push({ path: caller.path, start: call.statementStart!, end: call.statementStart!, text: `${lines.join(`\n${indent}`)}\n${indent}` });
+          edits.push({ path: caller.path, start: call.start, end: call.end, text: last.primary ? last.text : `(${last.text})` });
+        } else {
+          lines.push(call.binding === null ? last.text : `let ${call.binding} = ${last.text}`);
+          edits.push({ path: caller.path, start: call.start, end: call.end, text: lines.join(`\n${indentAt(source, call.start)}`) });
+        }
         const k = ordinal++;
-        if (k >= skip) yield { alternatives: [editCandidate(state, edits)], cursor: k };
+        if (k >= skip) yield { alternatives: [editCandidate(state.candidate, edits)], cursor: k };
       }
     }
   },

@@ -29,7 +29,7 @@ export const callFromEntry: Pass = {
       if (args.some((a) => a === null)) continue;
       const text = `\n${indent}  ${item.fn.name}(${args.join(', ')})\n${indent}`;
       const k = ordinal++;
-      if (k >= skip) yield { alternatives: [editCandidate(state, [{ path: main.path, start: body.start, end: body.end, text }])], cursor: k };
+      if (k >= skip) yield { alternatives: [editCandidate(state.candidate, [{ path: main.path, start: body.start, end: body.end, text }])], cursor: k };
     }
   },
 };

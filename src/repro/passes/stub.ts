@@ -46,7 +46,7 @@ export const stubBodies: Pass = {
           for (const b of all) if (!still.has(b.item)) stubbed.add(b.body);
         }
         const edits = all.filter((b) => stubbed.has(b.body)).map(({ item, body }) => ({ path: program.items[item]!.path, start: body.start, end: body.end, text: body.stub! }));
-        yield { alternatives: [editCandidate(state, edits)], cursor: { level, chunk: chunk.cursor } satisfies StubCursor };
+        yield { alternatives: [editCandidate(state.candidate, edits)], cursor: { level, chunk: chunk.cursor } satisfies StubCursor };
       }
     }
   },

@@ -110,10 +110,21 @@ describe('analyzeProgram', () => {
   it('describes simple functions: parameters with minimal arguments, statements and direct calls', () => {
     const area = item(program, 'area').fn!;
     expect(area.params).toEqual([{ name: 's', minimal: 'Dot' }, { name: 'p', minimal: 'Point { x: 0, y: 0 }' }]);
-    expect(area.statements).toEqual([{ text: 'let r = helper(p.x)', expression: false }, { text: 'r * 2', expression: true }]);
-    expect(area.calls).toEqual([expect.objectContaining({ callee: 'helper', args: ['p.x'], binding: 'r' })]);
+    expect(area.statements).toEqual([
+      { text: 'let r = helper(p.x)', expression: false, primary: false },
+      { text: 'r * 2', expression: true, primary: false },
+    ]);
+    expect(area.calls).toEqual([expect.objectContaining({ callee: 'helper', args: ['p.x'], binding: 'r', statementStart: null })]);
     const main = item(program, 'main').fn!;
-    expect(main.calls.map((c) => [c.callee, c.binding])).toEqual([['area', 'a'], ['println', null]]);
+    // origin() is nested in area's call: it is listed with the statement it sits in.
+    expect(main.calls.map((c) => [c.callee, c.binding, c.statementStart !== null])).toEqual([['area', 'a', false], ['origin', null, true], ['println', null, false]]);
+  });
+
+  it('finds nested calls outside closures, loops and branches only', () => {
+    const p = analyze({ 'main.mpl': 'fn f(n :: Int) -> Int do\n  n\nend\nfn main() do\n  println("${f(1)}")\n  List.map([1], fn(x) -> f(x) end)\n  if true do\n    f(2)\n  else\n    0\n  end\n  f(3) + 1\nend\n' });
+    const main = item(p, 'main').fn!;
+    expect(main.calls.filter((c) => c.callee === 'f').map((c) => c.args)).toEqual([['1'], ['3']]);
+    expect(main.statements.map((s) => s.primary)).toEqual([true, true, false, false]);
   });
 
   it('gives no function view to a function defined by several clauses', () => {
