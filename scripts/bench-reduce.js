@@ -172,12 +172,12 @@ async function benchReal() {
   }
   rmSync(scripts, { recursive: true, force: true });
   console.log('\nper planted bug (final tokens / test runs / wall s / still interesting); ours and before get the whole app, cvise the localised file:');
-  console.log(`${'bug'.padEnd(19)}${'stage'.padEnd(16)}${'app tok'.padStart(8)}${'file tok'.padStart(9)}  ${realTools.map((t) => t.padStart(24)).join('')}`);
+  console.log(`${'bug'.padEnd(19)}${'stage'.padEnd(16)}${'app tok'.padStart(8)}${'file tok'.padStart(9)}  ${realTools.map((t) => t.padStart(26)).join('')}`);
   for (const row of rows) {
     const cells = realTools.map((t) => {
       const r = row.results[t];
       const capped = /budget/.test(r.note ?? '') || (r.seconds >= budgetS && reducerRoot(t) !== null) ? '*' : '';
-      return `${r.tokens} / ${r.calls} / ${r.seconds.toFixed(0)}${capped} / ${r.valid ? 'ok' : 'BAD'}`.padStart(24);
+      return ` ${r.tokens} / ${r.calls} / ${r.seconds.toFixed(0)}${capped} / ${r.valid ? 'ok' : 'BAD'}`.padStart(26);
     });
     console.log(`${row.bug.padEnd(19)}${row.stage.padEnd(16)}${String(row.original.tokens).padStart(8)}${String(row.localised.tokens).padStart(9)}  ${cells.join('')}`);
   }
