@@ -50,8 +50,11 @@ const NAMING_FIELDS: ReadonlySet<string> = new Set(['function', 'name', 'pattern
 
 const COMMENT_KINDS = new Set(['comment', 'block_comment', 'doc_comment']);
 
-/** A `for … do <body> end` comprehension, capturing its body. */
-const FOR_BODY = /^for\b[^\n]*?\bdo\b([\s\S]*)\bend$/;
+/** `for … do <body> end` and `[pub] fn … do <body> end` with a one-line header, capturing the body. */
+const DO_END_BODY: Readonly<Record<'for' | 'fn', RegExp>> = {
+  for: /^for\b[^\n]*?\bdo\b([\s\S]*)\bend$/,
+  fn: /^(?:pub\s+)?fn\b[^\n]*?\bdo\b([\s\S]*)\bend$/,
+};
 
 /** An interpolation without nested braces or backslashes, capturing its expression text. */
 const INTERPOLATION = /[$#]\{([^{}\\]*)\}/g;
@@ -87,7 +90,7 @@ export const meshPort: SyntaxPort = {
   textForms(kind, text) {
     // A for-comprehension with a one-line body: the list of that one element.
     if (kind === 'for_expression') {
-      const body = FOR_BODY.exec(text)?.[1]?.trim();
+      const body = DO_END_BODY.for.exec(text)?.[1]?.trim();
       return body && !body.includes('\n') ? [`[${body}]`] : [];
     }
     // A string with interpolations: the same string with the `${…}`/`#{…}` delimiters
@@ -103,6 +106,10 @@ export const meshPort: SyntaxPort = {
   analyze: analyzeProgram,
   bindings: letBindings,
   structFields,
+  statementsOf(text) {
+    const body = DO_END_BODY.fn.exec(text)?.[1]?.trim();
+    return body ? body.split('\n').map((line) => line.replace(/^[ \t]+/, '')).join('\n') : null;
+  },
 };
 
 /** A project candidate as one standalone main.mpl, or null when flattening fails. */

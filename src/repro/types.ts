@@ -53,6 +53,8 @@ export interface SyntaxPort {
   bindings?(source: string, root: MeshNode): LetBinding[];
   /** Struct definitions, literals and the field names read in one file (optional; the fields pass). */
   structFields?(source: string, root: MeshNode): StructFields;
+  /** A top-level function's body as top-level statements, unindented; null for anything else (optional; the unwrap pass). */
+  statementsOf?(itemText: string): string | null;
 }
 
 /** What one accepted reduction step took away, per pass. */

@@ -1,5 +1,6 @@
 import type { Pass } from './pass.js';
 import { StateBuilder, isSmaller, type State } from '../state.js';
+import type { SyntaxPort } from '../types.js';
 
 /** Most proposals composed into the bulk candidate. */
 const MAX_STEPS = 200;
@@ -31,7 +32,7 @@ export function bulkFirst(inner: Pass): Pass {
   };
 }
 
-function firstSmaller(pass: Pass, state: State, port: Parameters<Pass['propose']>[2], builder: StateBuilder): State | null {
+function firstSmaller(pass: Pass, state: State, port: SyntaxPort, builder: StateBuilder): State | null {
   for (const proposal of pass.propose(state, null, port)) {
     for (const alternative of proposal.alternatives) {
       const next = builder.build(alternative);

@@ -3,11 +3,11 @@ import { deleteItemEdit, editCandidate, entryIndex, indentAt, programOf, reachab
 
 /**
  * Inline a function called from exactly one place: `f(a)` or `let x = f(a)` becomes
- * `let p = a` for each parameter, then f's statements (the last one bound to x); a call nested
- * in a statement (`println(f(a))`) gets those lines before its statement and f's last
- * expression in its place. f's definition goes. Collapses the chain of calls from main to the failure that the tree
- * passes cannot (Mesh has no block expression to hoist). Callers are visited breadth-first
- * from main, calls in source order.
+ * `let p = a` for each parameter, then f's statements (the last one bound to x); a call
+ * nested in a statement (`println(f(a))`) gets those lines before its statement and f's last
+ * expression in its place. f's definition goes. Collapses the chain of calls from main to the
+ * failure that the tree passes cannot (Mesh has no block expression to hoist). Callers are
+ * visited breadth-first from main, calls in source order.
  */
 export const inlineCalls: Pass = {
   name: 'inline',

@@ -29,6 +29,7 @@ export function withReferences(inner: Pass): Pass {
         wasReached: new Set(reachableFrom(before, rootItems(before)).map((i) => itemKey(before.items[i]!))),
         defined: new Set(before.items.flatMap((item) => item.defines)),
         entryLive: entryIsLive(before),
+        letsBefore: new Map(),
       };
       for (const proposal of inner.propose(state, cursor, port)) {
         const alternatives: Candidate[] = [];
@@ -51,13 +52,21 @@ interface Context {
   readonly defined: ReadonlySet<string>;
   /** main's behaviour matters (the stage probe failed): a candidate without main is no use. */
   readonly entryLive: boolean;
+  /** `let` counts of the state's files, by path, computed when a candidate first changes the file. */
+  readonly letsBefore: Map<string, LetCounts>;
 }
 
+/** Per bound name: how many `let`s bind it, and how many of those nothing uses. */
+type LetCounts = Map<string, { lets: number; unused: number }>;
+
 /** The candidate, swept of what it leaves unreachable; null when it breaks a reference; as is when it does not parse (the engine rejects it). */
-function review(candidate: Candidate, { state, port, wasReached, defined, entryLive }: Context): Candidate | null {
+function review(candidate: Candidate, context: Context): Candidate | null {
+  const { state, port, wasReached, defined, entryLive } = context;
   const trees: SourceTree[] = [];
   const changed: Array<{ before: SourceTree | undefined; after: SourceTree }> = [];
-  for (const [path, source] of candidate) {
+  // Paths in the state's order (sorted), so the analysis numbers items the same way.
+  for (const path of [...candidate.keys()].sort()) {
+    const source = candidate.get(path)!;
     if (!port.isSource(path)) continue;
     const old = state.files.find((f) => f.path === path);
     if (old && old.source === source) {
@@ -70,12 +79,11 @@ function review(candidate: Candidate, { state, port, wasReached, defined, entryL
     trees.push(tree);
     changed.push({ before: old, after: tree });
   }
-  trees.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const after = port.analyze!(trees);
   if (entryLive && entryIndex(after) < 0) return null;
   const reached = reachableFrom(after, rootItems(after));
   if (losesDefinition(after, reached, defined)) return null;
-  if (port.bindings && changed.some(({ before, after: tree }) => before && losesBinding(before, tree, port))) return null;
+  if (changed.some(({ before, after: tree }) => before && losesBinding(before, tree, context))) return null;
   const reachedSet = new Set(reached);
   const newlyDead = after.items.map((_, i) => i).filter((i) => !reachedSet.has(i) && wasReached.has(itemKey(after.items[i]!)));
   return newlyDead.length === 0 ? candidate : withoutItems(candidate, after, newlyDead);
@@ -96,25 +104,30 @@ function losesDefinition(after: Program, reached: readonly number[], defined: Re
 }
 
 /** A `let` whose every binding was used is gone, and its name still occurs in the file. */
-function losesBinding(before: SourceTree, after: SourceTree, port: SyntaxPort): boolean {
-  const count = (tree: SourceTree): Map<string, { lets: number; unused: number }> => {
-    const out = new Map<string, { lets: number; unused: number }>();
-    for (const b of port.bindings!(tree.source, tree.root)) {
-      const entry = out.get(b.name) ?? { lets: 0, unused: 0 };
-      entry.lets++;
-      if (b.uses.length === 0) entry.unused++;
-      out.set(b.name, entry);
-    }
-    return out;
-  };
-  const now = count(after);
-  for (const [name, was] of count(before)) {
+function losesBinding(before: SourceTree, after: SourceTree, { port, letsBefore }: Context): boolean {
+  if (!port.bindings) return false;
+  let was = letsBefore.get(before.path);
+  if (!was) letsBefore.set(before.path, (was = letCounts(before, port)));
+  const now = letCounts(after, port);
+  for (const [name, counts] of was) {
     const lets = now.get(name)?.lets ?? 0;
-    if (lets >= was.lets || was.unused > 0) continue;
-    const occurrences = after.source.match(new RegExp(`(?<![\\w.])${name}(?!\\w)`, 'g'))?.length ?? 0;
+    if (lets >= counts.lets || counts.unused > 0) continue;
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const occurrences = after.source.match(new RegExp(`(?<![\\w.])${escaped}(?!\\w)`, 'g'))?.length ?? 0;
     if (occurrences > lets) return true;
   }
   return false;
+}
+
+function letCounts(tree: SourceTree, port: SyntaxPort): LetCounts {
+  const out: LetCounts = new Map();
+  for (const binding of port.bindings!(tree.source, tree.root)) {
+    const entry = out.get(binding.name) ?? { lets: 0, unused: 0 };
+    entry.lets++;
+    if (binding.uses.length === 0) entry.unused++;
+    out.set(binding.name, entry);
+  }
+  return out;
 }
 
 function itemKey(item: ProgramItem): string {

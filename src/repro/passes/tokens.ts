@@ -75,10 +75,12 @@ export const dropTokens: Pass = {
 function matchingClosers(tokens: readonly MeshNode[], source: string): Map<number, number> {
   const out = new Map<number, number>();
   const open: number[] = [];
-  tokens.forEach((token, index) => {
-    const text = source.slice(token.start, token.end);
+  const textOf = (index: number): string => source.slice(tokens[index]!.start, tokens[index]!.end);
+  tokens.forEach((_, index) => {
+    const text = textOf(index);
+    const innermost = open.at(-1);
     if (CLOSING[text] !== undefined) open.push(index);
-    else if (open.length > 0 && CLOSING[source.slice(tokens[open.at(-1)!]!.start, tokens[open.at(-1)!]!.end)] === text) out.set(open.pop()!, index);
+    else if (innermost !== undefined && CLOSING[textOf(innermost)] === text) out.set(open.pop()!, index);
   });
   return out;
 }
